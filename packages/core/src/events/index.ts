@@ -1,0 +1,26 @@
+export { type EventContext, contextSchema } from './context';
+export { type CxEvent, type CxTrackEvent, cxEventSchema, utcTimestampSchema } from './cx-event';
+export {
+  correctClockSkew,
+  eventByteLength,
+  MAX_EVENT_BYTES,
+  type NormalizeOptions,
+  normalizeEvent,
+} from './normalize';
+export {
+  aliasSchema,
+  bagSchema,
+  commonFieldsSchema,
+  EVENT_TYPES,
+  type EventType,
+  groupSchema,
+  identifySchema,
+  idSchema,
+  isoTimestampSchema,
+  pageSchema,
+  type SegmentEvent,
+  type SegmentEventInput,
+  screenSchema,
+  segmentEventSchema,
+  trackSchema,
+} from './segment-spec';

@@ -1,0 +1,38 @@
+export { decodeCursor, encodeCursor } from './cursor';
+export type { AppendResult, EventRejection, EventStore, ProfileEventsQuery, ScanQuery } from './event-store';
+export {
+  finishAppend,
+  jsonClone,
+  MAX_APPEND_BATCH,
+  MAX_LEASE_MS,
+  type ParsedProfileEventsQuery,
+  type PreparedAppend,
+  parseCreateProfile,
+  parseId,
+  parseIdentifiers,
+  parseIds,
+  parseLeaseRelease,
+  parseLeaseRequest,
+  parseListQuery,
+  parseMergeInput,
+  parseProfileEventsQuery,
+  parseScanQuery,
+  parseTraitPatch,
+  prepareAppend,
+} from './inputs';
+export type { Lease, LeaseRequest, LeaseStore } from './lease-store';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './page';
+export {
+  type CreateProfileInput,
+  type Identifier,
+  identifierKey,
+  identifierSchema,
+  type MergeInput,
+  type MergeResult,
+  type ProfileListQuery,
+  type ProfileRecord,
+  type ProfileStore,
+  type TraitPatch,
+  type Traits,
+} from './profile-store';
+export type { SqlAccess, Storage, StorageCapabilities } from './storage';

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors/errors';
+import { parseOrThrow, toValidationIssues, validationErrorFromZod } from '../errors/from-zod';
+import { type CxEvent, cxEventSchema } from '../events/cx-event';
+import { EVENT_TYPES, idSchema, isoTimestampSchema } from '../events/segment-spec';
+import { assertWorkspaceId } from '../workspaces/workspace-id';
+import type { AppendResult, EventRejection } from './event-store';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
+import { type Identifier, identifierKey, identifierSchema } from './profile-store';
+
+/*
+ * Input validation shared by every adapter, so each backend rejects exactly the same inputs
+ * with exactly the same errors. Adapters call these before touching their database.
+ */
+
+const limitSchema = z.number().int().positive().max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
+const cursorSchema = z.string().min(1).max(2048).nullable().optional();
+const toMillis = (value: string | Date) => (value instanceof Date ? value.getTime() : Date.parse(value));
+
+/** A batch of events split into what to store and what to report. */
+export interface PreparedAppend {
+  /** Valid events, first occurrence of each `messageId`, in batch order. */
+  events: CxEvent[];
+  /** Millisecond timestamps of `events`, index for index. */
+  timestamps: number[];
+  /** `messageId`s repeated within the batch. */
+  batchDuplicates: string[];
+  rejected: EventRejection[];
+}
+
+/** The largest batch `append` accepts in one call. */
+export const MAX_APPEND_BATCH = 10_000;
+
+const batchSchema = z.array(z.unknown()).max(MAX_APPEND_BATCH, `At most ${MAX_APPEND_BATCH} events per append`);
+
+/**
+ * Validates a batch for `EventStore.append`: a bad workspace id or a non-array throws a
+ * `ValidationError` (nothing is stored); each invalid event becomes a rejection.
+ */
+export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedAppend {
+  assertWorkspaceId(workspaceId);
+  const events = parseOrThrow(batchSchema, batch, 'event batch');
+  const prepared: PreparedAppend = { events: [], timestamps: [], batchDuplicates: [], rejected: [] };
+  const seen = new Set<string>();
+  for (let index = 0; index < events.length; index++) {
+    const input = events[index];
+    const result = cxEventSchema.safeParse(input);
+    if (!result.success) {
+      const rawId = (input as { messageId?: unknown } | null)?.messageId;
+      const error = validationErrorFromZod(result.error, 'event');
+      prepared.rejected.push({
+        index,
+        ...(typeof rawId === 'string' ? { messageId: rawId } : {}),
+        code: 'VALIDATION',
+        message: error.message,
+        issues: toValidationIssues(result.error.issues),
+      });
+      continue;
+    }
+    const event = result.data;
+    if (seen.has(event.messageId)) {
+      prepared.batchDuplicates.push(event.messageId);
+      continue;
+    }
+    seen.add(event.messageId);
+    prepared.events.push(event);
+    prepared.timestamps.push(Date.parse(event.timestamp));
+  }
+  return prepared;
+}
+
+/** Builds the {@link AppendResult} once the adapter knows which prepared events were new. */
+export function finishAppend(prepared: PreparedAppend, isInserted: (event: CxEvent, index: number) => boolean) {
+  const result: AppendResult = { inserted: [], duplicates: [], rejected: prepared.rejected };
+  prepared.events.forEach((event, index) => {
+    (isInserted(event, index) ? result.inserted : result.duplicates).push(event.messageId);
+  });
+  result.duplicates.push(...prepared.batchDuplicates);
+  return result;
+}
+
+const profileEventsQuerySchema = z.object({
+  profileIds: z.array(idSchema).max(10_000),
+  from: isoTimestampSchema.optional(),
+  to: isoTimestampSchema.optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+
+/** A validated `listByProfile` query with times in milliseconds. */
+export interface ParsedProfileEventsQuery {
+  profileIds: string[];
+  fromMs: number;
+  toMs: number;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor: string | null;
+}
+
+/** Validates a `listByProfile` query. */
+export function parseProfileEventsQuery(workspaceId: unknown, query: unknown): ParsedProfileEventsQuery {
+  assertWorkspaceId(workspaceId);
+  const q = parseOrThrow(profileEventsQuerySchema, query, 'profile events query');
+  return {
+    profileIds: q.profileIds,
+    fromMs: q.from === undefined ? Number.NEGATIVE_INFINITY : toMillis(q.from),
+    toMs: q.to === undefined ? Number.POSITIVE_INFINITY : toMillis(q.to),
+    order: q.order,
+    limit: q.limit,
+    cursor: q.cursor ?? null,
+  };
+}
+
+const scanQuerySchema = z
+  .object({ cursor: cursorSchema, limit: limitSchema, types: z.array(z.enum(EVENT_TYPES)).optional() })
+  .default({ limit: DEFAULT_PAGE_SIZE });
+
+/** Validates a `scan` query. */
+export function parseScanQuery(workspaceId: unknown, query: unknown) {
+  assertWorkspaceId(workspaceId);
+  const q = parseOrThrow(scanQuerySchema, query, 'scan query');
+  return { cursor: q.cursor ?? null, limit: q.limit, types: q.types ?? null };
+}
+
+/** Validates a workspace id and a record id (`messageId`, profile id). */
+export function parseId(workspaceId: unknown, id: unknown, what: string): string {
+  assertWorkspaceId(workspaceId);
+  return parseOrThrow(idSchema, id, what);
+}
+
+/** Validates a list of ids, such as the `profileIds` of `deleteByProfile`. */
+export function parseIds(workspaceId: unknown, ids: unknown, what: string): string[] {
+  assertWorkspaceId(workspaceId);
+  return parseOrThrow(z.array(idSchema).max(10_000), ids, what);
+}
+
+const identifiersSchema = z.array(identifierSchema).max(1000);
+
+/** Validates identifiers and removes repeats. */
+export function parseIdentifiers(identifiers: unknown): Identifier[] {
+  const parsed = parseOrThrow(identifiersSchema, identifiers, 'identifiers');
+  const seen = new Set<string>();
+  return parsed.filter((identifier) => {
+    const key = identifierKey(identifier);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const traitsSchema = z.record(z.string().min(1).max(256), z.unknown());
+
+const createProfileSchema = z.object({
+  id: idSchema.optional(),
+  identifiers: identifiersSchema.default([]),
+  traits: traitsSchema.default({}),
+});
+
+/** Validates a `ProfileStore.create` input. */
+export function parseCreateProfile(workspaceId: unknown, input: unknown) {
+  assertWorkspaceId(workspaceId);
+  const parsed = parseOrThrow(createProfileSchema, input, 'profile');
+  return { ...parsed, identifiers: parseIdentifiers(parsed.identifiers), traits: jsonClone(parsed.traits, 'traits') };
+}
+
+const traitPatchSchema = z.object({
+  set: traitsSchema.default({}),
+  unset: z.array(z.string().min(1).max(256)).default([]),
+  expectedVersion: z.number().int().nonnegative().optional(),
+});
+
+/** Validates a `ProfileStore.patchTraits` input. */
+export function parseTraitPatch(workspaceId: unknown, profileId: unknown, patch: unknown) {
+  const id = parseId(workspaceId, profileId, 'profile id');
+  const parsed = parseOrThrow(traitPatchSchema, patch, 'trait patch');
+  return { profileId: id, ...parsed, set: jsonClone(parsed.set, 'set') };
+}
+
+const mergeSchema = z
+  .object({ into: idSchema, from: idSchema, traits: traitsSchema.optional() })
+  .refine((m) => m.into !== m.from, { message: 'A profile cannot be merged into itself', path: ['from'] });
+
+/** Validates a `ProfileStore.merge` input. */
+export function parseMergeInput(workspaceId: unknown, input: unknown) {
+  assertWorkspaceId(workspaceId);
+  const parsed = parseOrThrow(mergeSchema, input, 'merge');
+  return parsed.traits === undefined ? parsed : { ...parsed, traits: jsonClone(parsed.traits, 'traits') };
+}
+
+const listQuerySchema = z.object({ limit: limitSchema, cursor: cursorSchema }).default({ limit: DEFAULT_PAGE_SIZE });
+
+/** Validates a `ProfileStore.list` query. */
+export function parseListQuery(workspaceId: unknown, query: unknown) {
+  assertWorkspaceId(workspaceId);
+  const q = parseOrThrow(listQuerySchema, query, 'profile list query');
+  return { limit: q.limit, cursor: q.cursor ?? null };
+}
+
+/** The longest lease: a day. Longer leases outlive the crashes they exist to recover from. */
+export const MAX_LEASE_MS = 24 * 60 * 60 * 1000;
+
+const leaseRequestSchema = z.object({
+  key: z.string().min(1).max(512),
+  owner: z.string().min(1).max(512),
+  ttlMs: z.number().int().min(1).max(MAX_LEASE_MS),
+});
+
+/** Validates a lease request. */
+export function parseLeaseRequest(workspaceId: unknown, request: unknown) {
+  assertWorkspaceId(workspaceId);
+  return parseOrThrow(leaseRequestSchema, request, 'lease request');
+}
+
+/** Validates a lease release. */
+export function parseLeaseRelease(workspaceId: unknown, request: unknown) {
+  assertWorkspaceId(workspaceId);
+  return parseOrThrow(leaseRequestSchema.omit({ ttlMs: true }), request, 'lease release');
+}
+
+/**
+ * Round-trips traits through JSON so every adapter stores exactly what a JSON column would:
+ * `undefined` members vanish, Dates become strings. Values JSON cannot hold are a `ValidationError`.
+ */
+export function jsonClone<T>(value: T, path: string): T {
+  try {
+    return JSON.parse(JSON.stringify(value)) as T;
+  } catch (cause) {
+    throw new ValidationError(`Invalid ${path}: not JSON-serialisable`, [
+      { path, message: 'Not JSON-serialisable', code: 'invalid_type' },
+    ], { cause });
+  }
+}

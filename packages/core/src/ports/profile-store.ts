@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { Page } from './page';
+
+/** An identifier that points at one profile, such as `{ type: 'email', value: 'an@example.com' }`. */
+export interface Identifier {
+  /** The identifier type: `user_id`, `anonymous_id`, `email`, `phone` or a custom one. */
+  type: string;
+  /** The normalised value. */
+  value: string;
+}
+
+/** Schema of an {@link Identifier}. */
+export const identifierSchema = z.object({
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'Identifier type must be lower_snake_case, 1-64 characters'),
+  value: z.string().min(1, 'Identifier value must not be empty').max(1024),
+});
+
+/** A free-form trait bag. */
+export type Traits = Record<string, unknown>;
+
+/** A customer profile as the store keeps it. */
+export interface ProfileRecord {
+  id: string;
+  /** The identifiers that point at this profile. A merged-away profile has none. */
+  identifiers: Identifier[];
+  traits: Traits;
+  /** The profile this one was merged into, or `null` while it is canonical. */
+  mergedInto: string | null;
+  /** UTC ISO timestamps from the store's clock. */
+  createdAt: string;
+  updatedAt: string;
+  /** Increases on every change; use it for optimistic concurrency. */
+  version: number;
+}
+
+/** Input of {@link ProfileStore.create}. */
+export interface CreateProfileInput {
+  /** The new profile's id; a ULID is generated when omitted. */
+  id?: string;
+  identifiers?: Identifier[];
+  traits?: Traits;
+}
+
+/** Input of {@link ProfileStore.patchTraits}. */
+export interface TraitPatch {
+  /** Traits to set (any JSON value, including `null`). */
+  set?: Traits;
+  /** Trait names to remove. */
+  unset?: string[];
+  /** Fail with `CONFLICT` unless the profile is at this version. */
+  expectedVersion?: number;
+}
+
+/** Input of {@link ProfileStore.merge}. */
+export interface MergeInput {
+  /** The profile that survives. */
+  into: string;
+  /** The profile merged into `into`; it keeps its id and records `mergedInto`. */
+  from: string;
+  /**
+   * The surviving profile's traits after the merge. Omit to keep `into`'s values and add the
+   * traits only `from` has.
+   */
+  traits?: Traits;
+}
+
+/** Outcome of {@link ProfileStore.merge}. */
+export interface MergeResult {
+  into: ProfileRecord;
+  from: ProfileRecord;
+  /** The identifiers moved from `from` to `into`. */
+  movedIdentifiers: Identifier[];
+}
+
+/** Which profiles to list. */
+export interface ProfileListQuery {
+  limit?: number;
+  cursor?: string | null;
+}
+
+/**
+ * Profiles, the identifiers that point at them, and merges.
+ *
+ * Contract (proved by the conformance suite):
+ * - An identifier points at most at one canonical profile per workspace.
+ * - `merge` is atomic: afterwards `from` has no identifiers and `mergedInto === into`, and
+ *   concurrent merges of the same profiles leave exactly one canonical profile holding every
+ *   identifier; merging a profile that is no longer canonical fails with `CONFLICT`.
+ * - Unknown ids fail with `NOT_FOUND`; nothing crosses workspaces.
+ */
+export interface ProfileStore {
+  /** Creates a profile; `CONFLICT` if an identifier already points at another profile. */
+  create(workspaceId: string, input: CreateProfileInput): Promise<ProfileRecord>;
+  /** A profile by id (canonical or merged-away), or `null`. */
+  get(workspaceId: string, profileId: string): Promise<ProfileRecord | null>;
+  /** The canonical profile an identifier points at, or `null`. */
+  findByIdentifier(workspaceId: string, identifier: Identifier): Promise<ProfileRecord | null>;
+  /**
+   * Looks up many identifiers in one round trip: the result maps `type:value` to a profile id
+   * for each identifier that is known.
+   */
+  lookupIdentifiers(workspaceId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>>;
+  /** Points more identifiers at a canonical profile; `CONFLICT` if one points elsewhere. */
+  addIdentifiers(workspaceId: string, profileId: string, identifiers: readonly Identifier[]): Promise<ProfileRecord>;
+  /** Detaches identifiers from a profile (unknown ones are ignored). */
+  removeIdentifiers(
+    workspaceId: string,
+    profileId: string,
+    identifiers: readonly Identifier[],
+  ): Promise<ProfileRecord>;
+  /** Sets and removes traits of a canonical profile. */
+  patchTraits(workspaceId: string, profileId: string, patch: TraitPatch): Promise<ProfileRecord>;
+  /** Merges `from` into `into` atomically. */
+  merge(workspaceId: string, input: MergeInput): Promise<MergeResult>;
+  /** The ids of a profile and of every profile merged into it, directly or through others. */
+  members(workspaceId: string, profileId: string): Promise<string[]>;
+  /** Canonical profiles in id order. */
+  list(workspaceId: string, query?: ProfileListQuery): Promise<Page<ProfileRecord>>;
+  /**
+   * Deletes a profile, every profile merged into it and their identifiers; returns the deleted
+   * ids (empty when the profile does not exist).
+   */
+  delete(workspaceId: string, profileId: string): Promise<string[]>;
+}
+
+/** The `type:value` key used in {@link ProfileStore.lookupIdentifiers} results. */
+export function identifierKey(identifier: Identifier): string {
+  return `${identifier.type}:${identifier.value}`;
+}

@@ -1,0 +1,41 @@
+import type { EventStore } from './event-store';
+import type { LeaseStore } from './lease-store';
+import type { ProfileStore } from './profile-store';
+
+/**
+ * What an adapter can do beyond the required ports. Code that needs a capability checks it
+ * here; the conformance suite runs a capability's tests only where it is declared.
+ */
+export interface StorageCapabilities {
+  /** `storage.sql` runs raw SQL against the backing database. */
+  sql: boolean;
+  /** Data survives closing and reopening the adapter. */
+  persistent: boolean;
+  /** Several processes may use the same backing store at once. */
+  multiProcess: boolean;
+}
+
+/** Raw SQL access, present when `capabilities.sql` is true. Parameters use the dialect's placeholders. */
+export interface SqlAccess {
+  /** The SQL dialect: `sqlite` or `postgres`. */
+  dialect: 'sqlite' | 'postgres';
+  /** Runs one statement and returns its rows. */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/**
+ * One storage backend: every port, plus declared capabilities. Adapters are factories such as
+ * `memoryStorage()`, `sqliteStorage({ filename })` and `postgresStorage({ pool })`.
+ */
+export interface Storage {
+  /** The adapter's name, used in `AdapterError`s: `memory`, `sqlite`, `postgres`. */
+  readonly name: string;
+  readonly capabilities: StorageCapabilities;
+  readonly events: EventStore;
+  readonly profiles: ProfileStore;
+  readonly leases: LeaseStore;
+  /** Present when `capabilities.sql` is true. */
+  readonly sql?: SqlAccess;
+  /** Releases connections and handles the adapter opened itself (never a client you passed in). */
+  close(): Promise<void>;
+}

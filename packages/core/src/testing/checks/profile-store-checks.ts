@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict';
+import type { Identifier, ProfileRecord } from '../../ports/profile-store';
+import type { ConformanceCheck } from '../conformance-types';
+import { rejectsWithCode } from './assertions';
+
+const email = (value: string): Identifier => ({ type: 'email', value });
+const userId = (value: string): Identifier => ({ type: 'user_id', value });
+const sortIds = (identifiers: readonly Identifier[]) =>
+  [...identifiers].map((i) => `${i.type}:${i.value}`).sort();
+
+async function listAll(context: Parameters<ConformanceCheck['run']>[0], workspace = context.workspace) {
+  const out: ProfileRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await context.storage.profiles.list(workspace, { cursor, limit: 2 });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return out;
+}
+
+/** The profile store's contract. */
+export const profileStoreChecks: ConformanceCheck[] = [
+  {
+    port: 'profiles',
+    name: 'create and get round-trip a profile with its identifiers and traits',
+    async run({ storage, workspace, clock }) {
+      const created = await storage.profiles.create(workspace, {
+        identifiers: [userId('u1'), email('an@example.com')],
+        traits: { name: 'An', plan: 'pro', score: 3.5, tags: ['vip'], address: { city: 'Hà Nội' }, none: null },
+      });
+      assert.equal(typeof created.id, 'string');
+      assert.equal(created.version, 1);
+      assert.equal(created.mergedInto, null);
+      assert.equal(created.createdAt, new Date(clock.now()).toISOString());
+      assert.deepEqual(await storage.profiles.get(workspace, created.id), created);
+      const named = await storage.profiles.create(workspace, { id: 'chosen-id' });
+      assert.equal(named.id, 'chosen-id');
+      assert.deepEqual(named.identifiers, []);
+      assert.deepEqual(named.traits, {});
+      assert.equal(await storage.profiles.get(workspace, 'missing'), null);
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'an identifier points at one profile: create conflicts and stores nothing',
+    async run(context) {
+      const { storage, workspace } = context;
+      const first = await storage.profiles.create(workspace, { identifiers: [email('a@example.com')] });
+      await rejectsWithCode(
+        () => storage.profiles.create(workspace, { identifiers: [email('b@example.com'), email('a@example.com')] }),
+        'CONFLICT',
+        'create with a taken identifier',
+      );
+      await rejectsWithCode(() => storage.profiles.create(workspace, { id: first.id }), 'CONFLICT', 'duplicate id');
+      assert.equal(await storage.profiles.findByIdentifier(workspace, email('b@example.com')), null);
+      assert.deepEqual(
+        (await listAll(context)).map((p) => p.id),
+        [first.id],
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'findByIdentifier and lookupIdentifiers resolve identifiers to profiles',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('u1'), email('a@example.com')] });
+      const b = await storage.profiles.create(workspace, { identifiers: [userId('u2')] });
+      assert.equal((await storage.profiles.findByIdentifier(workspace, email('a@example.com')))?.id, a.id);
+      assert.equal(await storage.profiles.findByIdentifier(workspace, email('nobody@example.com')), null);
+      const found = await storage.profiles.lookupIdentifiers(workspace, [
+        userId('u1'),
+        userId('u2'),
+        userId('u3'),
+        email('a@example.com'),
+      ]);
+      assert.deepEqual(
+        [...found.entries()].sort(),
+        [
+          ['email:a@example.com', a.id],
+          ['user_id:u1', a.id],
+          ['user_id:u2', b.id],
+        ].sort(),
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'addIdentifiers and removeIdentifiers keep one owner per identifier',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('u1')] });
+      const b = await storage.profiles.create(workspace, { identifiers: [userId('u2')] });
+      const added = await storage.profiles.addIdentifiers(workspace, a.id, [email('a@example.com'), userId('u1')]);
+      assert.deepEqual(sortIds(added.identifiers), ['email:a@example.com', 'user_id:u1']);
+      assert.equal(added.version, 2);
+      const unchanged = await storage.profiles.addIdentifiers(workspace, a.id, [userId('u1')]);
+      assert.equal(unchanged.version, 2, 're-adding an owned identifier changes nothing');
+      await rejectsWithCode(
+        () => storage.profiles.addIdentifiers(workspace, b.id, [email('new@example.com'), email('a@example.com')]),
+        'CONFLICT',
+        'identifier owned elsewhere',
+      );
+      assert.equal(await storage.profiles.findByIdentifier(workspace, email('new@example.com')), null);
+      const removed = await storage.profiles.removeIdentifiers(workspace, a.id, [email('a@example.com')]);
+      assert.deepEqual(sortIds(removed.identifiers), ['user_id:u1']);
+      const moved = await storage.profiles.addIdentifiers(workspace, b.id, [email('a@example.com')]);
+      assert.deepEqual(sortIds(moved.identifiers), ['email:a@example.com', 'user_id:u2']);
+      await rejectsWithCode(
+        () => storage.profiles.addIdentifiers(workspace, 'missing', [email('x@example.com')]),
+        'NOT_FOUND',
+        'unknown profile',
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'patchTraits sets and unsets traits with optimistic versions',
+    async run({ storage, workspace }) {
+      const p = await storage.profiles.create(workspace, { traits: { a: 1, b: 2 } });
+      const patched = await storage.profiles.patchTraits(workspace, p.id, {
+        set: { b: 3, c: { deep: [1, 2] }, d: null },
+        unset: ['a'],
+        expectedVersion: 1,
+      });
+      assert.deepEqual(patched.traits, { b: 3, c: { deep: [1, 2] }, d: null });
+      assert.equal(patched.version, 2);
+      await rejectsWithCode(
+        () => storage.profiles.patchTraits(workspace, p.id, { set: { b: 4 }, expectedVersion: 1 }),
+        'CONFLICT',
+        'stale version',
+      );
+      assert.deepEqual((await storage.profiles.get(workspace, p.id))?.traits, patched.traits);
+      await rejectsWithCode(
+        () => storage.profiles.patchTraits(workspace, 'missing', { set: { b: 4 } }),
+        'NOT_FOUND',
+        'unknown profile',
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'merge moves identifiers, records mergedInto and combines traits',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('u1')], traits: { name: 'A', x: 1 } });
+      const b = await storage.profiles.create(workspace, {
+        identifiers: [email('b@example.com')],
+        traits: { name: 'B', y: 2 },
+      });
+      const result = await storage.profiles.merge(workspace, { into: a.id, from: b.id });
+      assert.deepEqual(sortIds(result.into.identifiers), ['email:b@example.com', 'user_id:u1']);
+      assert.deepEqual(result.into.traits, { name: 'A', x: 1, y: 2 }, 'into wins, from fills gaps');
+      assert.deepEqual(sortIds(result.movedIdentifiers), ['email:b@example.com']);
+      assert.equal(result.from.mergedInto, a.id);
+      assert.deepEqual(result.from.identifiers, []);
+      assert.equal((await storage.profiles.findByIdentifier(workspace, email('b@example.com')))?.id, a.id);
+      assert.deepEqual(await storage.profiles.get(workspace, b.id), result.from);
+      assert.deepEqual(await storage.profiles.get(workspace, a.id), result.into);
+
+      const c = await storage.profiles.create(workspace, { traits: { name: 'C' } });
+      const chosen = await storage.profiles.merge(workspace, { into: c.id, from: a.id, traits: { name: 'chosen' } });
+      assert.deepEqual(chosen.into.traits, { name: 'chosen' });
+      assert.deepEqual((await storage.profiles.members(workspace, c.id)).sort(), [a.id, b.id, c.id].sort());
+      assert.deepEqual(await storage.profiles.members(workspace, b.id), [b.id]);
+      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: b.id, from: c.id }), 'CONFLICT', 'into merged');
+      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: c.id, from: a.id }), 'CONFLICT', 'from merged');
+      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: c.id, from: c.id }), 'VALIDATION', 'self');
+      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: c.id, from: 'zz' }), 'NOT_FOUND', 'unknown');
+      await rejectsWithCode(
+        () => storage.profiles.patchTraits(workspace, a.id, { set: { z: 1 } }),
+        'CONFLICT',
+        'patching a merged-away profile',
+      );
+      await rejectsWithCode(() => storage.profiles.members(workspace, 'zz'), 'NOT_FOUND', 'members of unknown');
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'concurrent merges of the same profiles leave one canonical profile holding every identifier',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('a'), email('a@x.io')], traits: { a: 1 } });
+      const b = await storage.profiles.create(workspace, { identifiers: [userId('b'), email('b@x.io')], traits: { b: 1 } });
+      const c = await storage.profiles.create(workspace, { identifiers: [email('c@x.io')], traits: { c: 1 } });
+      const attempts = [
+        () => storage.profiles.merge(workspace, { into: a.id, from: b.id }),
+        () => storage.profiles.merge(workspace, { into: b.id, from: a.id }),
+        () => storage.profiles.merge(workspace, { into: c.id, from: a.id }),
+        () => storage.profiles.merge(workspace, { into: b.id, from: c.id }),
+        () => storage.profiles.merge(workspace, { into: a.id, from: c.id }),
+        () => storage.profiles.merge(workspace, { into: c.id, from: b.id }),
+      ];
+      const settled = await Promise.allSettled([...attempts, ...attempts].map((attempt) => attempt()));
+      for (const outcome of settled) {
+        if (outcome.status === 'rejected') {
+          const code = (outcome.reason as { code?: string }).code;
+          assert.ok(code === 'CONFLICT', `a losing merge fails with CONFLICT, got ${String(outcome.reason)}`);
+        }
+      }
+      const records = await Promise.all([a, b, c].map((p) => storage.profiles.get(workspace, p.id)));
+      const canonical = records.filter((r) => r?.mergedInto === null);
+      assert.equal(canonical.length, 1, 'exactly one canonical profile remains');
+      const survivor = canonical[0]!;
+      assert.deepEqual(sortIds(survivor.identifiers), [
+        'email:a@x.io',
+        'email:b@x.io',
+        'email:c@x.io',
+        'user_id:a',
+        'user_id:b',
+      ]);
+      assert.deepEqual(survivor.traits, { a: 1, b: 1, c: 1 });
+      assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 2, 'two merges join three profiles');
+      assert.deepEqual((await storage.profiles.members(workspace, survivor.id)).sort(), [a.id, b.id, c.id].sort());
+      const owners = await storage.profiles.lookupIdentifiers(workspace, survivor.identifiers);
+      assert.deepEqual([...new Set(owners.values())], [survivor.id]);
+      for (const record of records) {
+        if (record!.id !== survivor.id) assert.deepEqual(record!.identifiers, []);
+      }
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'list pages through canonical profiles in id order',
+    async run(context) {
+      const { storage, workspace } = context;
+      const ids = ['p-05', 'p-01', 'p-04', 'p-02', 'p-03'];
+      for (const id of ids) await storage.profiles.create(workspace, { id });
+      await storage.profiles.merge(workspace, { into: 'p-01', from: 'p-03' });
+      assert.deepEqual(
+        (await listAll(context)).map((p) => p.id),
+        ['p-01', 'p-02', 'p-04', 'p-05'],
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'delete removes a profile, the profiles merged into it and their identifiers',
+    async run(context) {
+      const { storage, workspace } = context;
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('a')] });
+      const b = await storage.profiles.create(workspace, { identifiers: [userId('b')] });
+      const keep = await storage.profiles.create(workspace, { identifiers: [userId('keep')] });
+      await storage.profiles.merge(workspace, { into: a.id, from: b.id });
+      assert.deepEqual((await storage.profiles.delete(workspace, a.id)).sort(), [a.id, b.id].sort());
+      assert.equal(await storage.profiles.get(workspace, a.id), null);
+      assert.equal(await storage.profiles.get(workspace, b.id), null);
+      assert.equal(await storage.profiles.findByIdentifier(workspace, userId('b')), null);
+      assert.deepEqual(await storage.profiles.delete(workspace, a.id), []);
+      const reused = await storage.profiles.create(workspace, { identifiers: [userId('a'), userId('b')] });
+      assert.equal((await storage.profiles.findByIdentifier(workspace, userId('a')))?.id, reused.id);
+      assert.deepEqual(
+        (await listAll(context)).map((p) => p.id).sort(),
+        [keep.id, reused.id].sort(),
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'bad profile input throws a ValidationError and changes nothing',
+    async run(context) {
+      const { storage, workspace } = context;
+      const p = await storage.profiles.create(workspace, { identifiers: [userId('u1')], traits: { a: 1 } });
+      await rejectsWithCode(
+        () => storage.profiles.create(workspace, { identifiers: [{ type: 'email', value: '' }] }),
+        'VALIDATION',
+        'empty identifier value',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.create(workspace, { identifiers: [{ type: 'Bad Type', value: 'x' }] }),
+        'VALIDATION',
+        'bad identifier type',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.patchTraits(workspace, p.id, { set: { big: 10n } }),
+        'VALIDATION',
+        'trait JSON cannot hold',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.patchTraits(workspace, p.id, { set: 'a=1' as never }),
+        'VALIDATION',
+        'patch not an object',
+      );
+      await rejectsWithCode(() => storage.profiles.get('', p.id), 'VALIDATION', 'empty workspace');
+      await rejectsWithCode(
+        () => storage.profiles.list(workspace, { limit: -1 }),
+        'VALIDATION',
+        'negative limit',
+      );
+      assert.deepEqual(await storage.profiles.get(workspace, p.id), p);
+      assert.equal((await listAll(context)).length, 1);
+    },
+  },
+];
