@@ -32,13 +32,17 @@ async function readPrevious(): Promise<BenchmarkResult[]> {
 }
 
 const benchmarks = await loadBenchmarks();
-console.log(`cx bench: ${benchmarks.length} benchmark(s) on ${os.cpus().length}x ${os.cpus()[0]?.model}, node ${process.version}`);
+console.log(
+  `cx bench: ${benchmarks.length} benchmark(s) on ${os.cpus().length}x ${os.cpus()[0]?.model}, node ${process.version}`,
+);
 const fresh: BenchmarkResult[] = [];
 for (const benchmark of benchmarks) {
   const result = await runBenchmark(benchmark);
   fresh.push(result);
   const vs =
-    result.speedup === undefined ? '' : `  vs ${result.peer}: ${result.peerValue} ${result.unit} → speedup ${result.speedup}`;
+    result.speedup === undefined
+      ? ''
+      : `  vs ${result.peer}: ${result.peerValue} ${result.unit} → speedup ${result.speedup}`;
   console.log(`${result.name.padEnd(28)} ${String(result.value).padStart(12)} ${result.unit}${vs}`);
 }
 const merged = new Map((await readPrevious()).map((result) => [result.name, result]));

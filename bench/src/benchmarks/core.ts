@@ -1,7 +1,7 @@
 import { memoryStorage, normalizeEvent } from '@cx/core';
+import { batches, normalizedEvents, rawTrackEvent } from '../data/sample-events';
 import type { Benchmark } from '../harness';
 import { perSecond, timeMs } from '../harness';
-import { batches, normalizedEvents, rawTrackEvent } from '../data/sample-events';
 
 const APPEND_EVENTS = 50_000;
 const BATCH = 500;
@@ -22,7 +22,8 @@ const appendMemory: Benchmark = {
     const bare = new Map<string, string>();
     const bareMs = await timeMs(async () => {
       for (const batch of batches(events, BATCH)) {
-        for (const event of batch) if (!bare.has(event.messageId)) bare.set(event.messageId, JSON.stringify(event));
+        for (const event of batch)
+          if (!bare.has(event.messageId)) bare.set(event.messageId, JSON.stringify(event));
         await Promise.resolve();
       }
     });

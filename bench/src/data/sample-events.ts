@@ -4,7 +4,10 @@ const PRODUCTS = ['SKU-1001', 'SKU-2002', 'SKU-3003', 'SKU-4004', 'SKU-5005'];
 const EVENTS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
 
 /** A realistic raw Segment `track` call as a browser library sends it (about 700 bytes of JSON). */
-export function rawTrackEvent(index: number, base = Date.parse('2026-01-01T00:00:00Z')): Record<string, unknown> {
+export function rawTrackEvent(
+  index: number,
+  base = Date.parse('2026-01-01T00:00:00Z'),
+): Record<string, unknown> {
   const at = new Date(base + index * 1000).toISOString();
   return {
     type: 'track',
@@ -22,9 +25,15 @@ export function rawTrackEvent(index: number, base = Date.parse('2026-01-01T00:00
     context: {
       ip: '203.0.113.7',
       locale: 'vi-VN',
-      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+      userAgent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
       library: { name: 'analytics.js', version: '2.11.1' },
-      page: { path: '/products', url: 'https://shop.example.vn/products?ref=email', title: 'Products', referrer: '' },
+      page: {
+        path: '/products',
+        url: 'https://shop.example.vn/products?ref=email',
+        title: 'Products',
+        referrer: '',
+      },
       campaign: { name: 'tet-2026', source: 'zalo', medium: 'social' },
     },
     timestamp: at,
@@ -35,7 +44,9 @@ export function rawTrackEvent(index: number, base = Date.parse('2026-01-01T00:00
 /** `count` normalised events, ready for the event store. */
 export function normalizedEvents(count: number, base?: number): CxEvent[] {
   return Array.from({ length: count }, (_, index) =>
-    normalizeEvent(rawTrackEvent(index, base), { receivedAt: Date.parse('2026-01-01T00:00:00Z') + index * 1000 }),
+    normalizeEvent(rawTrackEvent(index, base), {
+      receivedAt: Date.parse('2026-01-01T00:00:00Z') + index * 1000,
+    }),
   );
 }
 

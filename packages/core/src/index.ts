@@ -4,12 +4,13 @@
  *
  * @packageDocumentation
  */
-export { type BusHandler, type CxBusEvents, type EventBus } from './bus/event-bus';
+export type { BusHandler, CxBusEvents, EventBus } from './bus/event-bus';
 export { createLocalBus, type LocalBusOptions } from './bus/local-bus';
 export { type Clock, ManualClock, systemClock } from './clock/clock';
 export * from './errors';
 export * from './events';
 export { createIdGenerator, type IdGenerator, newId } from './ids/ulid';
-export { memoryStorage, type MemoryStorageOptions } from './memory/memory-storage';
+export { memoryDocumentStore } from './memory/memory-document-store';
+export { type MemoryStorageOptions, memoryStorage } from './memory/memory-storage';
 export * from './ports';
 export { assertWorkspaceId, workspaceIdSchema } from './workspaces/workspace-id';

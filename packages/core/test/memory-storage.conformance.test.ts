@@ -1,4 +1,4 @@
-import { runStorageConformance } from '../src/testing';
 import { memoryStorage } from '../src';
+import { runStorageConformance } from '../src/testing';
 
 runStorageConformance({ name: 'memory', open: (clock) => memoryStorage({ clock }) });

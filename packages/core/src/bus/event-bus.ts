@@ -11,7 +11,6 @@
  * }
  * ```
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each package
 export interface CxBusEvents {
   /** Events accepted into the event store. */
   'events.appended': { workspaceId: string; messageIds: readonly string[] };

@@ -19,7 +19,9 @@ export interface LocalBusOptions {
  * stop();
  * ```
  */
-export function createLocalBus<Events extends object = CxBusEvents>(options: LocalBusOptions = {}): EventBus<Events> {
+export function createLocalBus<Events extends object = CxBusEvents>(
+  options: LocalBusOptions = {},
+): EventBus<Events> {
   const emitter = new EventEmitter();
   let closed = false;
 
@@ -37,7 +39,8 @@ export function createLocalBus<Events extends object = CxBusEvents>(options: Loc
         }
       }
       if (failures.length === 1) throw failures[0];
-      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} handlers of ${topic} failed`);
+      if (failures.length > 1)
+        throw new AggregateError(failures, `${failures.length} handlers of ${topic} failed`);
     },
     subscribe(topic, handler) {
       emitter.on(topic, handler);

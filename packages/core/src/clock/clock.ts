@@ -33,7 +33,8 @@ export class ManualClock implements Clock {
 
   /** Moves time forward by `ms` milliseconds (never backwards). */
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ManualClock.advance: ms must be >= 0, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`ManualClock.advance: ms must be >= 0, got ${ms}`);
     this.#now += ms;
   }
 

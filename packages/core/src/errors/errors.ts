@@ -86,7 +86,8 @@ export class AdapterError extends CxError {
   readonly op: string;
 
   constructor(options: AdapterErrorOptions) {
-    const detail = options.message ?? (options.cause instanceof Error ? options.cause.message : String(options.cause));
+    const detail =
+      options.message ?? (options.cause instanceof Error ? options.cause.message : String(options.cause));
     super('ADAPTER', `${options.adapter} ${options.op} failed: ${detail}`, { cause: options.cause });
     this.adapter = options.adapter;
     this.op = options.op;

@@ -1,13 +1,13 @@
-export { CxError, isCxError, type CxErrorCode, type CxErrorOptions } from './cx-error';
+export { CxError, type CxErrorCode, type CxErrorOptions, isCxError } from './cx-error';
 export {
   AdapterError,
+  type AdapterErrorOptions,
   ConfigError,
   ConflictError,
   LimitError,
   NotFoundError,
   UnauthorizedError,
   ValidationError,
-  type AdapterErrorOptions,
   type ValidationIssue,
 } from './errors';
 export { formatPath, parseOrThrow, toValidationIssues, validationErrorFromZod } from './from-zod';

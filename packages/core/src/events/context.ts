@@ -11,7 +11,13 @@ export const contextSchema = z.looseObject({
     .partial()
     .optional(),
   campaign: z
-    .looseObject({ name: z.string(), source: z.string(), medium: z.string(), term: z.string(), content: z.string() })
+    .looseObject({
+      name: z.string(),
+      source: z.string(),
+      medium: z.string(),
+      term: z.string(),
+      content: z.string(),
+    })
     .partial()
     .optional(),
   channel: z.string().optional(),

@@ -12,7 +12,10 @@ import {
 /** An ISO-8601 UTC date-time string as produced by `Date.prototype.toISOString()`. */
 export const utcTimestampSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/, 'Expected a UTC ISO-8601 date-time ending in Z');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/,
+    'Expected a UTC ISO-8601 date-time ending in Z',
+  );
 
 /**
  * What the event store adds to a Segment call: a required `messageId` (the idempotency key),

@@ -1,4 +1,4 @@
-export { type EventContext, contextSchema } from './context';
+export { contextSchema, type EventContext } from './context';
 export { type CxEvent, type CxTrackEvent, cxEventSchema, utcTimestampSchema } from './cx-event';
 export {
   correctClockSkew,

@@ -67,7 +67,8 @@ export function normalizeEvent(input: unknown, options: NormalizeOptions = {}): 
   const sentAt = event.sentAt === undefined ? undefined : toMillis(event.sentAt);
   const clientTime = event.originalTimestamp ?? event.timestamp;
   const originalTimestamp = clientTime === undefined ? receivedAt : toMillis(clientTime);
-  const timestamp = clientTime === undefined ? receivedAt : correctClockSkew(originalTimestamp, receivedAt, sentAt);
+  const timestamp =
+    clientTime === undefined ? receivedAt : correctClockSkew(originalTimestamp, receivedAt, sentAt);
 
   const { writeKey: _writeKey, ...rest } = event;
   return {

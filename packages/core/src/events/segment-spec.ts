@@ -6,7 +6,8 @@ export const EVENT_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'ali
 /** One Segment Spec call type. */
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /** An ISO-8601 date or date-time string (or a `Date`), as Segment accepts in its timestamp fields. */
 export const isoTimestampSchema = z.union([
@@ -85,7 +86,14 @@ const identityMessage = { message: 'Either userId or anonymousId is required', p
  * `userId` or `anonymousId` is required.
  */
 export const segmentEventSchema = z
-  .discriminatedUnion('type', [identifySchema, trackSchema, pageSchema, screenSchema, groupSchema, aliasSchema])
+  .discriminatedUnion('type', [
+    identifySchema,
+    trackSchema,
+    pageSchema,
+    screenSchema,
+    groupSchema,
+    aliasSchema,
+  ])
   .refine(requireIdentity, identityMessage);
 
 /** A Segment Spec call as sent by a source (input). */

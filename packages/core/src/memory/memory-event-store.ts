@@ -100,7 +100,8 @@ export function memoryEventStore(): EventStore {
       const last = page[page.length - 1];
       return {
         items: page.map((row) => JSON.parse(row.json) as CxEvent),
-        nextCursor: last && start + q.limit < matches.length ? encodeCursor({ ts: last.ts, seq: last.seq }) : null,
+        nextCursor:
+          last && start + q.limit < matches.length ? encodeCursor({ ts: last.ts, seq: last.seq }) : null,
       };
     },
 

@@ -26,7 +26,12 @@ export function memoryLeaseStore({ clock }: { clock: Clock }): LeaseStore {
       const now = clock.now();
       const held = leases.get(slot(workspaceId, r.key));
       if (held && held.owner !== r.owner && held.expiresAtMs > now) return null;
-      const token = held === undefined ? 1 : held.owner === r.owner && held.expiresAtMs > now ? held.token : held.token + 1;
+      const token =
+        held === undefined
+          ? 1
+          : held.owner === r.owner && held.expiresAtMs > now
+            ? held.token
+            : held.token + 1;
       const next = { owner: r.owner, expiresAtMs: now + r.ttlMs, token };
       leases.set(slot(workspaceId, r.key), next);
       return toLease(r.key, next);

@@ -10,7 +10,12 @@ import {
   parseMergeInput,
   parseTraitPatch,
 } from '../ports/inputs';
-import { type Identifier, identifierKey, type ProfileRecord, type ProfileStore } from '../ports/profile-store';
+import {
+  type Identifier,
+  identifierKey,
+  type ProfileRecord,
+  type ProfileStore,
+} from '../ports/profile-store';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
 
 interface WorkspaceProfiles {
@@ -52,7 +57,11 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
     return record;
   };
 
-  const assertFree = (space: WorkspaceProfiles, identifiers: readonly Identifier[], profileId: string | null) => {
+  const assertFree = (
+    space: WorkspaceProfiles,
+    identifiers: readonly Identifier[],
+    profileId: string | null,
+  ) => {
     for (const identifier of identifiers) {
       const owner = space.owners.get(identifierKey(identifier));
       if (owner !== undefined && owner !== profileId) {
@@ -181,9 +190,9 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
       into.traits = parsed.traits ?? { ...from.traits, ...into.traits };
       from.identifiers = [];
       from.mergedInto = into.id;
-      let children = space.mergedChildren.get(into.id);
-      if (!children) space.mergedChildren.set(into.id, (children = new Set()));
+      const children = space.mergedChildren.get(into.id) ?? new Set<string>();
       children.add(from.id);
+      space.mergedChildren.set(into.id, children);
       touch(into);
       touch(from);
       return { into: copy(into), from: copy(from), movedIdentifiers: structuredClone(moved) };

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../clock/clock';
 import { createIdGenerator, type IdGenerator } from '../ids/ulid';
 import type { Storage } from '../ports/storage';
+import { memoryDocumentStore } from './memory-document-store';
 import { memoryEventStore } from './memory-event-store';
 import { memoryLeaseStore } from './memory-lease-store';
 import { memoryProfileStore } from './memory-profile-store';
@@ -33,6 +34,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
     events: memoryEventStore(),
     profiles: memoryProfileStore({ clock, newId }),
     leases: memoryLeaseStore({ clock }),
+    documents: memoryDocumentStore({ clock }),
     async close() {},
   };
 }

@@ -1,5 +1,5 @@
-import type { ValidationIssue } from '../errors/errors';
 import type { CxErrorCode } from '../errors/cx-error';
+import type { ValidationIssue } from '../errors/errors';
 import type { CxEvent, EventType } from '../events';
 import type { Page } from './page';
 

@@ -1,4 +1,5 @@
 export { decodeCursor, encodeCursor } from './cursor';
+export type { DocumentListQuery, DocumentStore, PutDocumentInput, StoredDocument } from './document-store';
 export type { AppendResult, EventRejection, EventStore, ProfileEventsQuery, ScanQuery } from './event-store';
 export {
   finishAppend,
@@ -8,6 +9,10 @@ export {
   type ParsedProfileEventsQuery,
   type PreparedAppend,
   parseCreateProfile,
+  parseDocumentAddress,
+  parseDocumentKeys,
+  parseDocumentList,
+  parseDocumentPut,
   parseId,
   parseIdentifiers,
   parseIds,

@@ -31,7 +31,9 @@ export interface PreparedAppend {
 /** The largest batch `append` accepts in one call. */
 export const MAX_APPEND_BATCH = 10_000;
 
-const batchSchema = z.array(z.unknown()).max(MAX_APPEND_BATCH, `At most ${MAX_APPEND_BATCH} events per append`);
+const batchSchema = z
+  .array(z.unknown())
+  .max(MAX_APPEND_BATCH, `At most ${MAX_APPEND_BATCH} events per append`);
 
 /**
  * Validates a batch for `EventStore.append`: a bad workspace id or a non-array throws a
@@ -70,7 +72,10 @@ export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedApp
 }
 
 /** Builds the {@link AppendResult} once the adapter knows which prepared events were new. */
-export function finishAppend(prepared: PreparedAppend, isInserted: (event: CxEvent, index: number) => boolean) {
+export function finishAppend(
+  prepared: PreparedAppend,
+  isInserted: (event: CxEvent, index: number) => boolean,
+) {
   const result: AppendResult = { inserted: [], duplicates: [], rejected: prepared.rejected };
   prepared.events.forEach((event, index) => {
     (isInserted(event, index) ? result.inserted : result.duplicates).push(event.messageId);
@@ -161,7 +166,11 @@ const createProfileSchema = z.object({
 export function parseCreateProfile(workspaceId: unknown, input: unknown) {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(createProfileSchema, input, 'profile');
-  return { ...parsed, identifiers: parseIdentifiers(parsed.identifiers), traits: jsonClone(parsed.traits, 'traits') };
+  return {
+    ...parsed,
+    identifiers: parseIdentifiers(parsed.identifiers),
+    traits: jsonClone(parsed.traits, 'traits'),
+  };
 }
 
 const traitPatchSchema = z.object({
@@ -188,7 +197,9 @@ export function parseMergeInput(workspaceId: unknown, input: unknown) {
   return parsed.traits === undefined ? parsed : { ...parsed, traits: jsonClone(parsed.traits, 'traits') };
 }
 
-const listQuerySchema = z.object({ limit: limitSchema, cursor: cursorSchema }).default({ limit: DEFAULT_PAGE_SIZE });
+const listQuerySchema = z
+  .object({ limit: limitSchema, cursor: cursorSchema })
+  .default({ limit: DEFAULT_PAGE_SIZE });
 
 /** Validates a `ProfileStore.list` query. */
 export function parseListQuery(workspaceId: unknown, query: unknown) {
@@ -226,8 +237,66 @@ export function jsonClone<T>(value: T, path: string): T {
   try {
     return JSON.parse(JSON.stringify(value)) as T;
   } catch (cause) {
-    throw new ValidationError(`Invalid ${path}: not JSON-serialisable`, [
-      { path, message: 'Not JSON-serialisable', code: 'invalid_type' },
-    ], { cause });
+    throw new ValidationError(
+      `Invalid ${path}: not JSON-serialisable`,
+      [{ path, message: 'Not JSON-serialisable', code: 'invalid_type' }],
+      { cause },
+    );
   }
+}
+
+const collectionSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_.-]{0,127}$/,
+    'Collection must be lower-case letters, digits, ".", "-" or "_", 1-128 long',
+  );
+const documentKeySchema = z.string().min(1, 'Key must not be empty').max(512);
+
+/** Validates a document address. */
+export function parseDocumentAddress(workspaceId: unknown, collection: unknown, key: unknown) {
+  assertWorkspaceId(workspaceId);
+  return {
+    collection: parseOrThrow(collectionSchema, collection, 'collection'),
+    key: parseOrThrow(documentKeySchema, key, 'document key'),
+  };
+}
+
+/** Validates a `getMany` call. */
+export function parseDocumentKeys(workspaceId: unknown, collection: unknown, keys: unknown) {
+  assertWorkspaceId(workspaceId);
+  return {
+    collection: parseOrThrow(collectionSchema, collection, 'collection'),
+    keys: [...new Set(parseOrThrow(z.array(documentKeySchema).max(MAX_PAGE_SIZE), keys, 'document keys'))],
+  };
+}
+
+const putDocumentSchema = z.object({
+  collection: collectionSchema,
+  key: documentKeySchema,
+  value: z.unknown().refine((value) => value !== undefined, 'A document needs a value'),
+  expectedVersion: z.number().int().nonnegative().optional(),
+});
+
+/** Validates a `put`; the value is round-tripped through JSON like every stored value. */
+export function parseDocumentPut(workspaceId: unknown, input: unknown) {
+  assertWorkspaceId(workspaceId);
+  const parsed = parseOrThrow(putDocumentSchema, input, 'document');
+  return { ...parsed, value: jsonClone(parsed.value, 'value') as unknown };
+}
+
+const documentListSchema = z
+  .object({ prefix: z.string().max(512).optional(), limit: limitSchema, cursor: cursorSchema })
+  .default({ limit: DEFAULT_PAGE_SIZE });
+
+/** Validates a document `list` call. */
+export function parseDocumentList(workspaceId: unknown, collection: unknown, query: unknown) {
+  assertWorkspaceId(workspaceId);
+  const q = parseOrThrow(documentListSchema, query, 'document list query');
+  return {
+    collection: parseOrThrow(collectionSchema, collection, 'collection'),
+    prefix: q.prefix ?? '',
+    limit: q.limit,
+    cursor: q.cursor ?? null,
+  };
 }

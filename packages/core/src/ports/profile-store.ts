@@ -103,7 +103,11 @@ export interface ProfileStore {
    */
   lookupIdentifiers(workspaceId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>>;
   /** Points more identifiers at a canonical profile; `CONFLICT` if one points elsewhere. */
-  addIdentifiers(workspaceId: string, profileId: string, identifiers: readonly Identifier[]): Promise<ProfileRecord>;
+  addIdentifiers(
+    workspaceId: string,
+    profileId: string,
+    identifiers: readonly Identifier[],
+  ): Promise<ProfileRecord>;
   /** Detaches identifiers from a profile (unknown ones are ignored). */
   removeIdentifiers(
     workspaceId: string,

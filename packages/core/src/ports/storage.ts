@@ -1,3 +1,4 @@
+import type { DocumentStore } from './document-store';
 import type { EventStore } from './event-store';
 import type { LeaseStore } from './lease-store';
 import type { ProfileStore } from './profile-store';
@@ -34,6 +35,8 @@ export interface Storage {
   readonly events: EventStore;
   readonly profiles: ProfileStore;
   readonly leases: LeaseStore;
+  /** Small versioned JSON documents (definitions, assignments, state) by collection and key. */
+  readonly documents: DocumentStore;
   /** Present when `capabilities.sql` is true. */
   readonly sql?: SqlAccess;
   /** Releases connections and handles the adapter opened itself (never a client you passed in). */

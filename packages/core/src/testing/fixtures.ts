@@ -1,5 +1,5 @@
-import { createIdGenerator } from '../ids/ulid';
 import type { CxEvent } from '../events/cx-event';
+import { createIdGenerator } from '../ids/ulid';
 
 const fixtureId = createIdGenerator();
 
@@ -29,12 +29,19 @@ export function makeEvent(options: MakeEventOptions = {}): CxEvent {
     timestamp: at,
     originalTimestamp: at,
     receivedAt: at,
-    context: { library: { name: 'cx-conformance', version: '1' }, page: { url: 'https://example.com/ä?q=1' } },
+    context: {
+      library: { name: 'cx-conformance', version: '1' },
+      page: { url: 'https://example.com/ä?q=1' },
+    },
     ...(options.profileId === undefined ? {} : { profileId: options.profileId }),
   };
   switch (options.type ?? 'track') {
     case 'identify':
-      return { ...base, type: 'identify', traits: { email: 'an@example.com', plan: 'pro', ...options.properties } };
+      return {
+        ...base,
+        type: 'identify',
+        traits: { email: 'an@example.com', plan: 'pro', ...options.properties },
+      };
     case 'page':
       return { ...base, type: 'page', name: 'Home', properties: { path: '/', ...options.properties } };
     default:
@@ -42,7 +49,13 @@ export function makeEvent(options: MakeEventOptions = {}): CxEvent {
         ...base,
         type: 'track',
         event: options.event ?? 'Product Viewed',
-        properties: { sku: 'SKU-1', price: 12.5, tags: ['a', 'b'], nested: { ok: true }, ...options.properties },
+        properties: {
+          sku: 'SKU-1',
+          price: 12.5,
+          tags: ['a', 'b'],
+          nested: { ok: true },
+          ...options.properties,
+        },
       };
   }
 }

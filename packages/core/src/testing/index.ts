@@ -4,7 +4,15 @@
  *
  * @packageDocumentation
  */
-export { storageConformanceChecks, capabilityChecks, eventStoreChecks, leaseStoreChecks, profileStoreChecks, workspaceChecks } from './checks';
+export {
+  capabilityChecks,
+  documentStoreChecks,
+  eventStoreChecks,
+  leaseStoreChecks,
+  profileStoreChecks,
+  storageConformanceChecks,
+  workspaceChecks,
+} from './checks';
 export type { ConformanceCheck, ConformanceContext, StoragePeek } from './conformance-types';
 export { freshWorkspace, type MakeEventOptions, makeEvent, makeEvents } from './fixtures';
 export { runStorageConformance, type StorageConformanceOptions } from './run-conformance';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isCxError, type CxErrorCode } from '../../errors/cx-error';
+import { type CxErrorCode, isCxError } from '../../errors/cx-error';
 import type { CxEvent } from '../../events/cx-event';
 import type { Storage } from '../../ports/storage';
 

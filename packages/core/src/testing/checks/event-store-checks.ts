@@ -12,7 +12,11 @@ export const eventStoreChecks: ConformanceCheck[] = [
     port: 'events',
     name: 'append stores events and get returns them exactly as given',
     async run({ storage, workspace }) {
-      const events = [makeEvent({ profileId: 'p1' }), makeEvent({ type: 'identify' }), makeEvent({ type: 'page' })];
+      const events = [
+        makeEvent({ profileId: 'p1' }),
+        makeEvent({ type: 'identify' }),
+        makeEvent({ type: 'page' }),
+      ];
       const result = await storage.events.append(workspace, events);
       assert.deepEqual(result, { inserted: idsOf(events), duplicates: [], rejected: [] });
       for (const event of events) {
@@ -51,7 +55,9 @@ export const eventStoreChecks: ConformanceCheck[] = [
     name: 'concurrent appends of the same events store each event once',
     async run({ storage, workspace }) {
       const events = makeEvents(50);
-      const results = await Promise.all(Array.from({ length: 5 }, () => storage.events.append(workspace, events)));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => storage.events.append(workspace, events)),
+      );
       const inserted = results.flatMap((result) => result.inserted).sort();
       assert.deepEqual(inserted, idsOf(events).sort(), 'each event inserted by exactly one append');
       assert.equal((await scanAll(storage, workspace)).length, 50);
@@ -104,7 +110,11 @@ export const eventStoreChecks: ConformanceCheck[] = [
       const first = await storage.events.scan(workspace, { types: ['page'], limit: 2 });
       assert.deepEqual(idsOf(first.items), idsOf([events[0]!, events[3]!]));
       assert.notEqual(first.nextCursor, null);
-      const second = await storage.events.scan(workspace, { types: ['page'], limit: 2, cursor: first.nextCursor });
+      const second = await storage.events.scan(workspace, {
+        types: ['page'],
+        limit: 2,
+        cursor: first.nextCursor,
+      });
       assert.deepEqual(idsOf(second.items), [events[4]!.messageId]);
       assert.equal(second.nextCursor, null);
       const none = await storage.events.scan(workspace, { types: ['alias'] });
@@ -144,14 +154,22 @@ export const eventStoreChecks: ConformanceCheck[] = [
     async run({ storage, workspace }) {
       const events = makeEvents(23, { profileId: 'p1', start: T0 });
       // Equal timestamps force the tie-break into the cursor.
-      events.push(makeEvent({ profileId: 'p1', at: T0 + 5000 }), makeEvent({ profileId: 'p1', at: T0 + 5000 }));
+      events.push(
+        makeEvent({ profileId: 'p1', at: T0 + 5000 }),
+        makeEvent({ profileId: 'p1', at: T0 + 5000 }),
+      );
       await storage.events.append(workspace, events);
       for (const order of ['asc', 'desc'] as const) {
         const seen: string[] = [];
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const page = await storage.events.listByProfile(workspace, { profileIds: ['p1'], order, limit: 4, cursor });
+          const page = await storage.events.listByProfile(workspace, {
+            profileIds: ['p1'],
+            order,
+            limit: 4,
+            cursor,
+          });
           seen.push(...idsOf(page.items));
           cursor = page.nextCursor;
           pages++;
@@ -205,14 +223,26 @@ export const eventStoreChecks: ConformanceCheck[] = [
     name: 'bad input throws a ValidationError and stores nothing',
     async run({ storage, workspace, peek }) {
       await storage.events.append(workspace, makeEvents(2));
-      await rejectsWithCode(() => storage.events.append('bad workspace!', makeEvents(1)), 'VALIDATION', 'bad workspace');
-      await rejectsWithCode(() => storage.events.append(workspace, 'nope' as never), 'VALIDATION', 'non-array');
+      await rejectsWithCode(
+        () => storage.events.append('bad workspace!', makeEvents(1)),
+        'VALIDATION',
+        'bad workspace',
+      );
+      await rejectsWithCode(
+        () => storage.events.append(workspace, 'nope' as never),
+        'VALIDATION',
+        'non-array',
+      );
       await rejectsWithCode(
         () => storage.events.append(workspace, makeEvents(MAX_APPEND_BATCH + 1)),
         'VALIDATION',
         'oversized batch',
       );
-      await rejectsWithCode(() => storage.events.scan(workspace, { cursor: '%%%' }), 'VALIDATION', 'bad cursor');
+      await rejectsWithCode(
+        () => storage.events.scan(workspace, { cursor: '%%%' }),
+        'VALIDATION',
+        'bad cursor',
+      );
       await rejectsWithCode(() => storage.events.scan(workspace, { limit: 0 }), 'VALIDATION', 'zero limit');
       await rejectsWithCode(
         () => storage.events.listByProfile(workspace, { profileIds: ['p1'], from: 'soon' }),
@@ -229,7 +259,11 @@ export const eventStoreChecks: ConformanceCheck[] = [
     name: 'deleteByProfile deletes exactly those profiles’ events',
     async run({ storage, workspace }) {
       const keep = [makeEvent({ profileId: 'keep' }), makeEvent()];
-      const drop = [makeEvent({ profileId: 'drop-1' }), makeEvent({ profileId: 'drop-2' }), makeEvent({ profileId: 'drop-1' })];
+      const drop = [
+        makeEvent({ profileId: 'drop-1' }),
+        makeEvent({ profileId: 'drop-2' }),
+        makeEvent({ profileId: 'drop-1' }),
+      ];
       await storage.events.append(workspace, [drop[0], keep[0], drop[1], keep[1], drop[2]]);
       assert.equal(await storage.events.deleteByProfile(workspace, ['drop-1', 'drop-2', 'unknown']), 3);
       assert.deepEqual(idsOf(await scanAll(storage, workspace)), idsOf(keep));

@@ -1,5 +1,6 @@
 import type { ConformanceCheck } from '../conformance-types';
 import { capabilityChecks } from './capability-checks';
+import { documentStoreChecks } from './document-store-checks';
 import { eventStoreChecks } from './event-store-checks';
 import { leaseStoreChecks } from './lease-store-checks';
 import { profileStoreChecks } from './profile-store-checks';
@@ -10,8 +11,16 @@ export const storageConformanceChecks: readonly ConformanceCheck[] = [
   ...eventStoreChecks,
   ...profileStoreChecks,
   ...leaseStoreChecks,
+  ...documentStoreChecks,
   ...workspaceChecks,
   ...capabilityChecks,
 ];
 
-export { capabilityChecks, eventStoreChecks, leaseStoreChecks, profileStoreChecks, workspaceChecks };
+export {
+  capabilityChecks,
+  documentStoreChecks,
+  eventStoreChecks,
+  leaseStoreChecks,
+  profileStoreChecks,
+  workspaceChecks,
+};

@@ -12,7 +12,10 @@ export const leaseStoreChecks: ConformanceCheck[] = [
       assert.ok(first, 'a free lease is taken');
       assert.equal(first.owner, 'w1');
       assert.equal(first.expiresAt, new Date(clock.now() + 10_000).toISOString());
-      assert.equal(await storage.leases.acquire(workspace, { key: 'scheduler', owner: 'w2', ttlMs: 10_000 }), null);
+      assert.equal(
+        await storage.leases.acquire(workspace, { key: 'scheduler', owner: 'w2', ttlMs: 10_000 }),
+        null,
+      );
       clock.advance(5_000);
       const again = await storage.leases.acquire(workspace, { key: 'scheduler', owner: 'w1', ttlMs: 10_000 });
       assert.equal(again?.token, first.token, 'renewal keeps the fencing token');
@@ -73,7 +76,10 @@ export const leaseStoreChecks: ConformanceCheck[] = [
         'VALIDATION',
         'empty key',
       );
-      assert.ok(await storage.leases.acquire(workspace, { key: 'k', owner: 'w', ttlMs: 10 }), 'the key is still free');
+      assert.ok(
+        await storage.leases.acquire(workspace, { key: 'k', owner: 'w', ttlMs: 10 }),
+        'the key is still free',
+      );
     },
   },
 ];

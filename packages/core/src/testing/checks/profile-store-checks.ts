@@ -27,7 +27,14 @@ export const profileStoreChecks: ConformanceCheck[] = [
     async run({ storage, workspace, clock }) {
       const created = await storage.profiles.create(workspace, {
         identifiers: [userId('u1'), email('an@example.com')],
-        traits: { name: 'An', plan: 'pro', score: 3.5, tags: ['vip'], address: { city: 'Hà Nội' }, none: null },
+        traits: {
+          name: 'An',
+          plan: 'pro',
+          score: 3.5,
+          tags: ['vip'],
+          address: { city: 'Hà Nội' },
+          none: null,
+        },
       });
       assert.equal(typeof created.id, 'string');
       assert.equal(created.version, 1);
@@ -48,11 +55,18 @@ export const profileStoreChecks: ConformanceCheck[] = [
       const { storage, workspace } = context;
       const first = await storage.profiles.create(workspace, { identifiers: [email('a@example.com')] });
       await rejectsWithCode(
-        () => storage.profiles.create(workspace, { identifiers: [email('b@example.com'), email('a@example.com')] }),
+        () =>
+          storage.profiles.create(workspace, {
+            identifiers: [email('b@example.com'), email('a@example.com')],
+          }),
         'CONFLICT',
         'create with a taken identifier',
       );
-      await rejectsWithCode(() => storage.profiles.create(workspace, { id: first.id }), 'CONFLICT', 'duplicate id');
+      await rejectsWithCode(
+        () => storage.profiles.create(workspace, { id: first.id }),
+        'CONFLICT',
+        'duplicate id',
+      );
       assert.equal(await storage.profiles.findByIdentifier(workspace, email('b@example.com')), null);
       assert.deepEqual(
         (await listAll(context)).map((p) => p.id),
@@ -64,7 +78,9 @@ export const profileStoreChecks: ConformanceCheck[] = [
     port: 'profiles',
     name: 'findByIdentifier and lookupIdentifiers resolve identifiers to profiles',
     async run({ storage, workspace }) {
-      const a = await storage.profiles.create(workspace, { identifiers: [userId('u1'), email('a@example.com')] });
+      const a = await storage.profiles.create(workspace, {
+        identifiers: [userId('u1'), email('a@example.com')],
+      });
       const b = await storage.profiles.create(workspace, { identifiers: [userId('u2')] });
       assert.equal((await storage.profiles.findByIdentifier(workspace, email('a@example.com')))?.id, a.id);
       assert.equal(await storage.profiles.findByIdentifier(workspace, email('nobody@example.com')), null);
@@ -90,13 +106,20 @@ export const profileStoreChecks: ConformanceCheck[] = [
     async run({ storage, workspace }) {
       const a = await storage.profiles.create(workspace, { identifiers: [userId('u1')] });
       const b = await storage.profiles.create(workspace, { identifiers: [userId('u2')] });
-      const added = await storage.profiles.addIdentifiers(workspace, a.id, [email('a@example.com'), userId('u1')]);
+      const added = await storage.profiles.addIdentifiers(workspace, a.id, [
+        email('a@example.com'),
+        userId('u1'),
+      ]);
       assert.deepEqual(sortIds(added.identifiers), ['email:a@example.com', 'user_id:u1']);
       assert.equal(added.version, 2);
       const unchanged = await storage.profiles.addIdentifiers(workspace, a.id, [userId('u1')]);
       assert.equal(unchanged.version, 2, 're-adding an owned identifier changes nothing');
       await rejectsWithCode(
-        () => storage.profiles.addIdentifiers(workspace, b.id, [email('new@example.com'), email('a@example.com')]),
+        () =>
+          storage.profiles.addIdentifiers(workspace, b.id, [
+            email('new@example.com'),
+            email('a@example.com'),
+          ]),
         'CONFLICT',
         'identifier owned elsewhere',
       );
@@ -141,7 +164,10 @@ export const profileStoreChecks: ConformanceCheck[] = [
     port: 'profiles',
     name: 'merge moves identifiers, records mergedInto and combines traits',
     async run({ storage, workspace }) {
-      const a = await storage.profiles.create(workspace, { identifiers: [userId('u1')], traits: { name: 'A', x: 1 } });
+      const a = await storage.profiles.create(workspace, {
+        identifiers: [userId('u1')],
+        traits: { name: 'A', x: 1 },
+      });
       const b = await storage.profiles.create(workspace, {
         identifiers: [email('b@example.com')],
         traits: { name: 'B', y: 2 },
@@ -157,29 +183,62 @@ export const profileStoreChecks: ConformanceCheck[] = [
       assert.deepEqual(await storage.profiles.get(workspace, a.id), result.into);
 
       const c = await storage.profiles.create(workspace, { traits: { name: 'C' } });
-      const chosen = await storage.profiles.merge(workspace, { into: c.id, from: a.id, traits: { name: 'chosen' } });
+      const chosen = await storage.profiles.merge(workspace, {
+        into: c.id,
+        from: a.id,
+        traits: { name: 'chosen' },
+      });
       assert.deepEqual(chosen.into.traits, { name: 'chosen' });
       assert.deepEqual((await storage.profiles.members(workspace, c.id)).sort(), [a.id, b.id, c.id].sort());
       assert.deepEqual(await storage.profiles.members(workspace, b.id), [b.id]);
-      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: b.id, from: c.id }), 'CONFLICT', 'into merged');
-      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: c.id, from: a.id }), 'CONFLICT', 'from merged');
-      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: c.id, from: c.id }), 'VALIDATION', 'self');
-      await rejectsWithCode(() => storage.profiles.merge(workspace, { into: c.id, from: 'zz' }), 'NOT_FOUND', 'unknown');
+      await rejectsWithCode(
+        () => storage.profiles.merge(workspace, { into: b.id, from: c.id }),
+        'CONFLICT',
+        'into merged',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.merge(workspace, { into: c.id, from: a.id }),
+        'CONFLICT',
+        'from merged',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.merge(workspace, { into: c.id, from: c.id }),
+        'VALIDATION',
+        'self',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.merge(workspace, { into: c.id, from: 'zz' }),
+        'NOT_FOUND',
+        'unknown',
+      );
       await rejectsWithCode(
         () => storage.profiles.patchTraits(workspace, a.id, { set: { z: 1 } }),
         'CONFLICT',
         'patching a merged-away profile',
       );
-      await rejectsWithCode(() => storage.profiles.members(workspace, 'zz'), 'NOT_FOUND', 'members of unknown');
+      await rejectsWithCode(
+        () => storage.profiles.members(workspace, 'zz'),
+        'NOT_FOUND',
+        'members of unknown',
+      );
     },
   },
   {
     port: 'profiles',
     name: 'concurrent merges of the same profiles leave one canonical profile holding every identifier',
     async run({ storage, workspace }) {
-      const a = await storage.profiles.create(workspace, { identifiers: [userId('a'), email('a@x.io')], traits: { a: 1 } });
-      const b = await storage.profiles.create(workspace, { identifiers: [userId('b'), email('b@x.io')], traits: { b: 1 } });
-      const c = await storage.profiles.create(workspace, { identifiers: [email('c@x.io')], traits: { c: 1 } });
+      const a = await storage.profiles.create(workspace, {
+        identifiers: [userId('a'), email('a@x.io')],
+        traits: { a: 1 },
+      });
+      const b = await storage.profiles.create(workspace, {
+        identifiers: [userId('b'), email('b@x.io')],
+        traits: { b: 1 },
+      });
+      const c = await storage.profiles.create(workspace, {
+        identifiers: [email('c@x.io')],
+        traits: { c: 1 },
+      });
       const attempts = [
         () => storage.profiles.merge(workspace, { into: a.id, from: b.id }),
         () => storage.profiles.merge(workspace, { into: b.id, from: a.id }),
@@ -207,8 +266,15 @@ export const profileStoreChecks: ConformanceCheck[] = [
         'user_id:b',
       ]);
       assert.deepEqual(survivor.traits, { a: 1, b: 1, c: 1 });
-      assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 2, 'two merges join three profiles');
-      assert.deepEqual((await storage.profiles.members(workspace, survivor.id)).sort(), [a.id, b.id, c.id].sort());
+      assert.equal(
+        settled.filter((s) => s.status === 'fulfilled').length,
+        2,
+        'two merges join three profiles',
+      );
+      assert.deepEqual(
+        (await storage.profiles.members(workspace, survivor.id)).sort(),
+        [a.id, b.id, c.id].sort(),
+      );
       const owners = await storage.profiles.lookupIdentifiers(workspace, survivor.identifiers);
       assert.deepEqual([...new Set(owners.values())], [survivor.id]);
       for (const record of records) {
@@ -246,10 +312,7 @@ export const profileStoreChecks: ConformanceCheck[] = [
       assert.deepEqual(await storage.profiles.delete(workspace, a.id), []);
       const reused = await storage.profiles.create(workspace, { identifiers: [userId('a'), userId('b')] });
       assert.equal((await storage.profiles.findByIdentifier(workspace, userId('a')))?.id, reused.id);
-      assert.deepEqual(
-        (await listAll(context)).map((p) => p.id).sort(),
-        [keep.id, reused.id].sort(),
-      );
+      assert.deepEqual((await listAll(context)).map((p) => p.id).sort(), [keep.id, reused.id].sort());
     },
   },
   {

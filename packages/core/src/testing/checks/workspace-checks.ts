@@ -29,8 +29,16 @@ export const workspaceChecks: ConformanceCheck[] = [
     name: 'profiles and identifiers are isolated per workspace',
     async run({ storage, workspace, otherWorkspace }) {
       const id = { type: 'email', value: 'same@example.com' };
-      const mine = await storage.profiles.create(workspace, { id: 'same-profile', identifiers: [id], traits: { w: 1 } });
-      const theirs = await storage.profiles.create(otherWorkspace, { id: 'same-profile', identifiers: [id], traits: { w: 2 } });
+      const mine = await storage.profiles.create(workspace, {
+        id: 'same-profile',
+        identifiers: [id],
+        traits: { w: 1 },
+      });
+      const theirs = await storage.profiles.create(otherWorkspace, {
+        id: 'same-profile',
+        identifiers: [id],
+        traits: { w: 2 },
+      });
       const only = await storage.profiles.create(otherWorkspace, { id: 'only-theirs' });
       assert.deepEqual((await storage.profiles.findByIdentifier(workspace, id))?.traits, { w: 1 });
       assert.equal(await storage.profiles.get(workspace, only.id), null);

@@ -1,0 +1,101 @@
+import type { Clock } from '../clock/clock';
+import { ConflictError } from '../errors/errors';
+import { decodeCursor, encodeCursor } from '../ports/cursor';
+import type { DocumentStore, StoredDocument } from '../ports/document-store';
+import {
+  parseDocumentAddress,
+  parseDocumentKeys,
+  parseDocumentList,
+  parseDocumentPut,
+} from '../ports/inputs';
+
+interface Row {
+  json: string;
+  version: number;
+  updatedAt: string;
+}
+
+/** The reference {@link DocumentStore}. Values are kept as JSON text, as a SQL column would. */
+export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore {
+  // workspace → collection → key → row
+  const spaces = new Map<string, Map<string, Map<string, Row>>>();
+
+  const collectionOf = (workspaceId: string, collection: string, create: boolean) => {
+    let space = spaces.get(workspaceId);
+    if (!space) {
+      if (!create) return undefined;
+      space = new Map();
+      spaces.set(workspaceId, space);
+    }
+    let rows = space.get(collection);
+    if (!rows && create) {
+      rows = new Map();
+      space.set(collection, rows);
+    }
+    return rows;
+  };
+
+  const toDocument = <T>(collection: string, key: string, row: Row): StoredDocument<T> => ({
+    collection,
+    key,
+    value: JSON.parse(row.json) as T,
+    version: row.version,
+    updatedAt: row.updatedAt,
+  });
+
+  return {
+    async get<T>(workspaceId: string, collection: string, key: string) {
+      const address = parseDocumentAddress(workspaceId, collection, key);
+      const row = collectionOf(workspaceId, address.collection, false)?.get(address.key);
+      return row ? toDocument<T>(address.collection, address.key, row) : null;
+    },
+
+    async getMany<T>(workspaceId: string, collection: string, keys: readonly string[]) {
+      const parsed = parseDocumentKeys(workspaceId, collection, keys);
+      const rows = collectionOf(workspaceId, parsed.collection, false);
+      const out: StoredDocument<T>[] = [];
+      for (const key of parsed.keys) {
+        const row = rows?.get(key);
+        if (row) out.push(toDocument<T>(parsed.collection, key, row));
+      }
+      return out;
+    },
+
+    async put<T>(workspaceId: string, input: unknown) {
+      const parsed = parseDocumentPut(workspaceId, input);
+      const rows = collectionOf(workspaceId, parsed.collection, true)!;
+      const current = rows.get(parsed.key);
+      if (parsed.expectedVersion !== undefined && (current?.version ?? 0) !== parsed.expectedVersion) {
+        throw new ConflictError(
+          `Document ${parsed.collection}/${parsed.key} is at version ${current?.version ?? 0}, not ${parsed.expectedVersion}`,
+        );
+      }
+      const row: Row = {
+        json: JSON.stringify(parsed.value),
+        version: (current?.version ?? 0) + 1,
+        updatedAt: new Date(clock.now()).toISOString(),
+      };
+      rows.set(parsed.key, row);
+      return toDocument<T>(parsed.collection, parsed.key, row);
+    },
+
+    async delete(workspaceId, collection, key) {
+      const address = parseDocumentAddress(workspaceId, collection, key);
+      return collectionOf(workspaceId, address.collection, false)?.delete(address.key) ?? false;
+    },
+
+    async list<T>(workspaceId: string, collection: string, query?: unknown) {
+      const q = parseDocumentList(workspaceId, collection, query);
+      const after = q.cursor === null ? null : (decodeCursor(q.cursor, { key: 'string' }).key as string);
+      const rows = collectionOf(workspaceId, q.collection, false);
+      const keys = [...(rows?.keys() ?? [])]
+        .filter((key) => key.startsWith(q.prefix) && (after === null || key > after))
+        .sort();
+      const page = keys.slice(0, q.limit);
+      return {
+        items: page.map((key) => toDocument<T>(q.collection, key, rows!.get(key)!)),
+        nextCursor: keys.length > q.limit ? encodeCursor({ key: page[page.length - 1]! }) : null,
+      };
+    },
+  } as DocumentStore;
+}
