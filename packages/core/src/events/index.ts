@@ -1,5 +1,6 @@
 export { contextSchema, type EventContext } from './context';
 export { type CxEvent, type CxTrackEvent, cxEventSchema, utcTimestampSchema } from './cx-event';
+export { jsonByteLengthUpperBound, measureJson } from './json-size';
 export {
   correctClockSkew,
   eventByteLength,
@@ -16,6 +17,7 @@ export {
   groupSchema,
   identifySchema,
   idSchema,
+  isIsoTimestamp,
   isoTimestampSchema,
   pageSchema,
   type SegmentEvent,
@@ -24,3 +26,4 @@ export {
   segmentEventSchema,
   trackSchema,
 } from './segment-spec';
+export { isValidatedEvent, markValidated, withProfileId } from './validated-events';

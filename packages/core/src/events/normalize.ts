@@ -1,8 +1,10 @@
-import { LimitError } from '../errors/errors';
+import { LimitError, ValidationError } from '../errors/errors';
 import { parseOrThrow } from '../errors/from-zod';
 import { newId as defaultNewId, type IdGenerator } from '../ids/ulid';
 import type { CxEvent } from './cx-event';
-import { segmentEventSchema } from './segment-spec';
+import { measureJson } from './json-size';
+import { type SegmentEvent, segmentEventSchema } from './segment-spec';
+import { markValidated } from './validated-events';
 
 /** Segment's limit on the JSON size of one event. */
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -22,6 +24,26 @@ export function eventByteLength(input: unknown): number {
   return Buffer.byteLength(JSON.stringify(input) ?? '', 'utf8');
 }
 
+function checkSize(input: unknown, limit: number): void {
+  let measured: ReturnType<typeof measureJson>;
+  try {
+    measured = measureJson(input, limit);
+  } catch (cause) {
+    throw new ValidationError(
+      'Invalid event: not JSON-serialisable (a cycle or a BigInt)',
+      [{ path: '', message: 'Not JSON-serialisable', code: 'invalid_type' }],
+      { cause },
+    );
+  }
+  if (!measured.withinLimit) {
+    throw new LimitError(
+      `Event is ${measured.bytes} bytes; the limit is ${limit} bytes`,
+      limit,
+      measured.bytes!,
+    );
+  }
+}
+
 function toMillis(value: string | Date): number {
   return value instanceof Date ? value.getTime() : Date.parse(value);
 }
@@ -39,7 +61,8 @@ export function correctClockSkew(originalTimestamp: number, receivedAt: number, 
  * Validates one Segment Spec call and turns it into a storable {@link CxEvent}: checks the 32 KB
  * limit, requires `userId` or `anonymousId`, fills in `messageId`, and sets `originalTimestamp`
  * (the client's `timestamp`, or the receive time), `receivedAt` and the skew-corrected `timestamp`,
- * all as UTC ISO strings.
+ * all as UTC ISO strings. The result is frozen: the event store trusts it without
+ * validating it again (use `withProfileId` to attribute it to a profile).
  *
  * @throws `LimitError` when the event is larger than the limit; `ValidationError` naming each bad field.
  * @example
@@ -53,11 +76,9 @@ export function correctClockSkew(originalTimestamp: number, receivedAt: number, 
  */
 export function normalizeEvent(input: unknown, options: NormalizeOptions = {}): CxEvent {
   const limit = options.maxEventBytes ?? MAX_EVENT_BYTES;
-  const size = eventByteLength(input);
-  if (size > limit) {
-    throw new LimitError(`Event is ${size} bytes; the limit is ${limit} bytes`, limit, size);
-  }
-  const event = parseOrThrow(segmentEventSchema, input, 'event');
+  checkSize(input, limit);
+  // zod builds a fresh object (and strips unknown top-level keys), so it is ours to complete.
+  const event = parseOrThrow(segmentEventSchema, input, 'event') as Record<string, unknown> & SegmentEvent;
   const receivedAt =
     event.receivedAt !== undefined
       ? toMillis(event.receivedAt)
@@ -70,13 +91,28 @@ export function normalizeEvent(input: unknown, options: NormalizeOptions = {}): 
   const timestamp =
     clientTime === undefined ? receivedAt : correctClockSkew(originalTimestamp, receivedAt, sentAt);
 
-  const { writeKey: _writeKey, ...rest } = event;
-  return {
-    ...rest,
-    messageId: event.messageId ?? (options.newId ?? defaultNewId)(),
-    timestamp: new Date(timestamp).toISOString(),
-    originalTimestamp: new Date(originalTimestamp).toISOString(),
-    receivedAt: new Date(receivedAt).toISOString(),
-    ...(sentAt === undefined ? {} : { sentAt: new Date(sentAt).toISOString() }),
-  } as CxEvent;
+  event.messageId ??= (options.newId ?? defaultNewId)();
+  event.originalTimestamp = isoString(originalTimestamp, clientTime);
+  event.timestamp = timestamp === originalTimestamp ? event.originalTimestamp : isoString(timestamp);
+  event.receivedAt = isoString(receivedAt, event.receivedAt);
+  if (sentAt !== undefined) event.sentAt = isoString(sentAt, event.sentAt);
+  return markValidated(event as CxEvent);
+}
+
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+let lastMillis = Number.NaN;
+let lastIso = '';
+
+/**
+ * `new Date(ms).toISOString()`, reusing the input string when it is already in that form, and the
+ * previous result for the same instant (a whole batch shares one receive time).
+ */
+function isoString(ms: number, given?: string | Date): string {
+  // Days past the 28th may roll over (Feb 30 parses as Mar 2): only reuse strings that cannot.
+  if (typeof given === 'string' && CANONICAL_UTC.test(given) && given.slice(8, 10) <= '28') return given;
+  if (ms !== lastMillis) {
+    lastIso = new Date(ms).toISOString();
+    lastMillis = ms;
+  }
+  return lastIso;
 }

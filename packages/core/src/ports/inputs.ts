@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/errors';
 import { parseOrThrow, toValidationIssues, validationErrorFromZod } from '../errors/from-zod';
 import { type CxEvent, cxEventSchema } from '../events/cx-event';
 import { EVENT_TYPES, idSchema, isoTimestampSchema } from '../events/segment-spec';
+import { isValidatedEvent } from '../events/validated-events';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
 import type { AppendResult, EventRejection } from './event-store';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
@@ -46,6 +47,10 @@ export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedApp
   const seen = new Set<string>();
   for (let index = 0; index < events.length; index++) {
     const input = events[index];
+    if (isValidatedEvent(input)) {
+      accept(prepared, seen, input);
+      continue;
+    }
     const result = cxEventSchema.safeParse(input);
     if (!result.success) {
       const rawId = (input as { messageId?: unknown } | null)?.messageId;
@@ -59,16 +64,19 @@ export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedApp
       });
       continue;
     }
-    const event = result.data;
-    if (seen.has(event.messageId)) {
-      prepared.batchDuplicates.push(event.messageId);
-      continue;
-    }
-    seen.add(event.messageId);
-    prepared.events.push(event);
-    prepared.timestamps.push(Date.parse(event.timestamp));
+    accept(prepared, seen, result.data);
   }
   return prepared;
+}
+
+function accept(prepared: PreparedAppend, seen: Set<string>, event: CxEvent): void {
+  if (seen.has(event.messageId)) {
+    prepared.batchDuplicates.push(event.messageId);
+    return;
+  }
+  seen.add(event.messageId);
+  prepared.events.push(event);
+  prepared.timestamps.push(Date.parse(event.timestamp));
 }
 
 /** Builds the {@link AppendResult} once the adapter knows which prepared events were new. */
