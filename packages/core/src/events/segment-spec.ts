@@ -25,7 +25,12 @@ export const isoTimestampSchema = z.custom<string | Date>(
 );
 
 /** A non-empty id of at most 1024 characters. */
-export const idSchema = z.string().min(1, 'Must not be empty').max(1024, 'Must be at most 1024 characters');
+export const idSchema = z
+  .string()
+  .min(1, 'Must not be empty')
+  .max(1024, 'Must be at most 1024 characters')
+  // Lone surrogates cannot be stored in UTF-8 columns; reject them rather than store U+FFFD.
+  .refine((value) => value.isWellFormed(), 'Must be well-formed Unicode (no lone surrogates)');
 /** A free-form object of traits or properties. */
 export const bagSchema = z.record(z.string(), z.unknown());
 

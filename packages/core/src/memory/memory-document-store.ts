@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock';
 import { ConflictError } from '../errors/errors';
 import { decodeCursor, encodeCursor } from '../ports/cursor';
+import { compareKeys } from '../ports/compare-keys';
 import type { DocumentStore, StoredDocument } from '../ports/document-store';
 import {
   parseDocumentAddress,
@@ -89,8 +90,8 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
       const after = q.cursor === null ? null : (decodeCursor(q.cursor, { key: 'string' }).key as string);
       const rows = collectionOf(workspaceId, q.collection, false);
       const keys = [...(rows?.keys() ?? [])]
-        .filter((key) => key.startsWith(q.prefix) && (after === null || key > after))
-        .sort();
+        .filter((key) => key.startsWith(q.prefix) && (after === null || compareKeys(key, after) > 0))
+        .sort(compareKeys);
       const page = keys.slice(0, q.limit);
       return {
         items: page.map((key) => toDocument<T>(q.collection, key, rows!.get(key)!)),

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock';
 import { ConflictError, NotFoundError } from '../errors/errors';
 import type { IdGenerator } from '../ids/ulid';
+import { compareKeys } from '../ports/compare-keys';
 import { decodeCursor, encodeCursor } from '../ports/cursor';
 import {
   parseCreateProfile,
@@ -9,6 +10,7 @@ import {
   parseListQuery,
   parseMergeInput,
   parseTraitPatch,
+  parseUnmergeInput,
 } from '../ports/inputs';
 import {
   type Identifier,
@@ -198,6 +200,32 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
       return { into: copy(into), from: copy(from), movedIdentifiers: structuredClone(moved) };
     },
 
+    async unmerge(workspaceId, input) {
+      const parsed = parseUnmergeInput(workspaceId, input);
+      const space = spaceOf(workspaceId);
+      const into = canonical(space, parsed.into, 'unmerge from');
+      const from = space.profiles.get(parsed.from);
+      if (!from) throw new NotFoundError(`Profile ${parsed.from} not found`);
+      if (from.mergedInto !== into.id) {
+        throw new ConflictError(`Profile ${from.id} is not merged into ${into.id}`);
+      }
+      const held = new Set(into.identifiers.map(identifierKey));
+      const given = [...parsed.intoIdentifiers, ...parsed.fromIdentifiers].map(identifierKey);
+      if (given.length !== held.size || given.some((key) => !held.has(key))) {
+        throw new ConflictError(`The identifiers of profile ${into.id} changed; read it again`);
+      }
+      for (const identifier of parsed.fromIdentifiers) space.owners.set(identifierKey(identifier), from.id);
+      into.identifiers = parsed.intoIdentifiers;
+      into.traits = parsed.intoTraits;
+      from.identifiers = parsed.fromIdentifiers;
+      from.traits = parsed.fromTraits;
+      from.mergedInto = null;
+      space.mergedChildren.get(into.id)?.delete(from.id);
+      touch(into);
+      touch(from);
+      return { into: copy(into), from: copy(from) };
+    },
+
     async members(workspaceId, profileId) {
       const id = parseId(workspaceId, profileId, 'profile id');
       const space = workspaces.get(workspaceId);
@@ -209,9 +237,9 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
       const q = parseListQuery(workspaceId, query);
       const after = q.cursor === null ? '' : (decodeCursor(q.cursor, { id: 'string' }).id as string);
       const ids = [...(workspaces.get(workspaceId)?.profiles.values() ?? [])]
-        .filter((record) => record.mergedInto === null && record.id > after)
+        .filter((record) => record.mergedInto === null && compareKeys(record.id, after) > 0)
         .map((record) => record.id)
-        .sort();
+        .sort(compareKeys);
       const page = ids.slice(0, q.limit);
       const space = workspaces.get(workspaceId);
       return {

@@ -1,3 +1,4 @@
+export { compareKeys } from './compare-keys';
 export { decodeCursor, encodeCursor } from './cursor';
 export type { DocumentListQuery, DocumentStore, PutDocumentInput, StoredDocument } from './document-store';
 export type { AppendResult, EventRejection, EventStore, ProfileEventsQuery, ScanQuery } from './event-store';
@@ -23,6 +24,7 @@ export {
   parseProfileEventsQuery,
   parseScanQuery,
   parseTraitPatch,
+  parseUnmergeInput,
   prepareAppend,
 } from './inputs';
 export type { Lease, LeaseRequest, LeaseStore } from './lease-store';
@@ -39,5 +41,7 @@ export {
   type ProfileStore,
   type TraitPatch,
   type Traits,
+  type UnmergeInput,
+  type UnmergeResult,
 } from './profile-store';
 export type { SqlAccess, Storage, StorageCapabilities } from './storage';

@@ -205,6 +205,38 @@ export function parseMergeInput(workspaceId: unknown, input: unknown) {
   return parsed.traits === undefined ? parsed : { ...parsed, traits: jsonClone(parsed.traits, 'traits') };
 }
 
+const unmergeSchema = z
+  .object({
+    into: idSchema,
+    from: idSchema,
+    intoIdentifiers: identifiersSchema,
+    fromIdentifiers: identifiersSchema,
+    intoTraits: traitsSchema,
+    fromTraits: traitsSchema,
+  })
+  .refine((m) => m.into !== m.from, { message: 'A profile cannot be unmerged from itself', path: ['from'] })
+  .refine(
+    (m) => {
+      const keys = new Set(m.intoIdentifiers.map(identifierKey));
+      return m.fromIdentifiers.every((identifier) => !keys.has(identifierKey(identifier)));
+    },
+    { message: 'An identifier cannot go to both profiles', path: ['fromIdentifiers'] },
+  );
+
+/** Validates a `ProfileStore.unmerge` input; identifier lists lose repeats, traits are JSON-cloned. */
+export function parseUnmergeInput(workspaceId: unknown, input: unknown) {
+  assertWorkspaceId(workspaceId);
+  const parsed = parseOrThrow(unmergeSchema, input, 'unmerge');
+  return {
+    into: parsed.into,
+    from: parsed.from,
+    intoIdentifiers: parseIdentifiers(parsed.intoIdentifiers),
+    fromIdentifiers: parseIdentifiers(parsed.fromIdentifiers),
+    intoTraits: jsonClone(parsed.intoTraits, 'intoTraits'),
+    fromTraits: jsonClone(parsed.fromTraits, 'fromTraits'),
+  };
+}
+
 const listQuerySchema = z
   .object({ limit: limitSchema, cursor: cursorSchema })
   .default({ limit: DEFAULT_PAGE_SIZE });
@@ -259,7 +291,11 @@ const collectionSchema = z
     /^[a-z][a-z0-9_.-]{0,127}$/,
     'Collection must be lower-case letters, digits, ".", "-" or "_", 1-128 long',
   );
-const documentKeySchema = z.string().min(1, 'Key must not be empty').max(512);
+const documentKeySchema = z
+  .string()
+  .min(1, 'Key must not be empty')
+  .max(512)
+  .refine((value) => value.isWellFormed(), 'Must be well-formed Unicode (no lone surrogates)');
 
 /** Validates a document address. */
 export function parseDocumentAddress(workspaceId: unknown, collection: unknown, key: unknown) {

@@ -14,7 +14,11 @@ export const identifierSchema = z.object({
   type: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,63}$/, 'Identifier type must be lower_snake_case, 1-64 characters'),
-  value: z.string().min(1, 'Identifier value must not be empty').max(1024),
+  value: z
+    .string()
+    .min(1, 'Identifier value must not be empty')
+    .max(1024)
+    .refine((value) => value.isWellFormed(), 'Must be well-formed Unicode (no lone surrogates)'),
 });
 
 /** A free-form trait bag. */
@@ -74,6 +78,31 @@ export interface MergeResult {
   movedIdentifiers: Identifier[];
 }
 
+/**
+ * Input of {@link ProfileStore.unmerge}: the state both profiles return to. Together the two
+ * identifier lists must be exactly the identifiers `into` holds now.
+ */
+export interface UnmergeInput {
+  /** The profile `from` was merged into; it must still be canonical. */
+  into: string;
+  /** The merged-away profile to restore; its `mergedInto` must be `into`. */
+  from: string;
+  /** The identifiers `into` keeps. */
+  intoIdentifiers: Identifier[];
+  /** The identifiers that move back to `from`. */
+  fromIdentifiers: Identifier[];
+  /** `into`'s traits afterwards. */
+  intoTraits: Traits;
+  /** `from`'s traits afterwards. */
+  fromTraits: Traits;
+}
+
+/** Outcome of {@link ProfileStore.unmerge}. */
+export interface UnmergeResult {
+  into: ProfileRecord;
+  from: ProfileRecord;
+}
+
 /** Which profiles to list. */
 export interface ProfileListQuery {
   limit?: number;
@@ -118,6 +147,14 @@ export interface ProfileStore {
   patchTraits(workspaceId: string, profileId: string, patch: TraitPatch): Promise<ProfileRecord>;
   /** Merges `from` into `into` atomically. */
   merge(workspaceId: string, input: MergeInput): Promise<MergeResult>;
+  /**
+   * Undoes a merge atomically: `from` becomes canonical again (with the profiles merged into it
+   * before), identifiers move back, both trait sets are replaced. Fails with `CONFLICT` when
+   * `from` is not merged directly into `into`, `into` is no longer canonical, or the identifier
+   * lists are not exactly what `into` holds (the state changed since it was read); nothing
+   * changes then.
+   */
+  unmerge(workspaceId: string, input: UnmergeInput): Promise<UnmergeResult>;
   /** The ids of a profile and of every profile merged into it, directly or through others. */
   members(workspaceId: string, profileId: string): Promise<string[]>;
   /** Canonical profiles in id order. */

@@ -102,6 +102,26 @@ export const documentStoreChecks: ConformanceCheck[] = [
   },
   {
     port: 'documents',
+    name: 'list orders keys by Unicode code point, as byte-wise SQL keys do',
+    async run({ storage, workspace }) {
+      // UTF-16 order would put the emoji (a surrogate pair) before U+E000; code-point order does not.
+      for (const key of ['😀', '\u{E000}', 'z', 'A']) {
+        await storage.documents.put(workspace, { collection: 'order', key, value: key });
+      }
+      const listed = await storage.documents.list(workspace, 'order');
+      assert.deepEqual(
+        listed.items.map((d) => d.key),
+        ['A', 'z', '\u{E000}', '😀'],
+      );
+      await rejectsWithCode(
+        () => storage.documents.put(workspace, { collection: 'order', key: '\uD800', value: 1 }),
+        'VALIDATION',
+        'a lone surrogate in a key',
+      );
+    },
+  },
+  {
+    port: 'documents',
     name: 'documents are isolated per workspace, and bad input stores nothing',
     async run({ storage, workspace, otherWorkspace }) {
       await storage.documents.put(workspace, { collection: 'c', key: 'k', value: 'mine' });

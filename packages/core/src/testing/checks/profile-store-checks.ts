@@ -284,6 +284,126 @@ export const profileStoreChecks: ConformanceCheck[] = [
   },
   {
     port: 'profiles',
+    name: 'unmerge restores both profiles, their identifiers, traits and members',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, {
+        identifiers: [userId('u1'), email('a@x.io')],
+        traits: { name: 'A', x: 1 },
+      });
+      const b = await storage.profiles.create(workspace, {
+        identifiers: [email('b@x.io')],
+        traits: { name: 'B' },
+      });
+      const c = await storage.profiles.create(workspace, {
+        identifiers: [email('c@x.io')],
+        traits: { c: true },
+      });
+      await storage.profiles.merge(workspace, { into: b.id, from: c.id });
+      const bBefore = (await storage.profiles.get(workspace, b.id))!;
+      await storage.profiles.merge(workspace, {
+        into: a.id,
+        from: b.id,
+        traits: { name: 'A', x: 1, c: true },
+      });
+      const result = await storage.profiles.unmerge(workspace, {
+        into: a.id,
+        from: b.id,
+        intoIdentifiers: [userId('u1'), email('a@x.io')],
+        fromIdentifiers: bBefore.identifiers,
+        intoTraits: { name: 'A', x: 1 },
+        fromTraits: bBefore.traits,
+      });
+      assert.equal(result.from.mergedInto, null);
+      assert.deepEqual(sortIds(result.into.identifiers), ['email:a@x.io', 'user_id:u1']);
+      assert.deepEqual(sortIds(result.from.identifiers), ['email:b@x.io', 'email:c@x.io']);
+      assert.deepEqual(result.into.traits, { name: 'A', x: 1 });
+      assert.deepEqual(result.from.traits, bBefore.traits);
+      assert.deepEqual(await storage.profiles.get(workspace, b.id), result.from);
+      assert.deepEqual(await storage.profiles.get(workspace, a.id), result.into);
+      assert.equal((await storage.profiles.findByIdentifier(workspace, email('c@x.io')))?.id, b.id);
+      assert.equal((await storage.profiles.findByIdentifier(workspace, userId('u1')))?.id, a.id);
+      assert.deepEqual(await storage.profiles.members(workspace, a.id), [a.id]);
+      assert.deepEqual((await storage.profiles.members(workspace, b.id)).sort(), [b.id, c.id].sort());
+      assert.deepEqual(
+        (await storage.profiles.list(workspace, { limit: 10 })).items.map((p) => p.id).sort(),
+        [a.id, b.id].sort(),
+      );
+      // Both are canonical again: they can be merged once more.
+      await storage.profiles.merge(workspace, { into: b.id, from: a.id });
+      assert.equal((await storage.profiles.findByIdentifier(workspace, userId('u1')))?.id, b.id);
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'unmerge refuses stale or wrong input and changes nothing',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('u1')], traits: { a: 1 } });
+      const b = await storage.profiles.create(workspace, {
+        identifiers: [email('b@x.io')],
+        traits: { b: 1 },
+      });
+      const c = await storage.profiles.create(workspace, { identifiers: [email('c@x.io')] });
+      await storage.profiles.merge(workspace, { into: a.id, from: b.id });
+      const snapshot = await Promise.all([a, b, c].map((p) => storage.profiles.get(workspace, p.id)));
+      const input = {
+        into: a.id,
+        from: b.id,
+        intoIdentifiers: [userId('u1')],
+        fromIdentifiers: [email('b@x.io')],
+        intoTraits: { a: 1 },
+        fromTraits: { b: 1 },
+      };
+      await rejectsWithCode(
+        () => storage.profiles.unmerge(workspace, { ...input, intoIdentifiers: [] }),
+        'CONFLICT',
+        'identifiers missing from the lists',
+      );
+      await rejectsWithCode(
+        () =>
+          storage.profiles.unmerge(workspace, {
+            ...input,
+            fromIdentifiers: [email('b@x.io'), email('c@x.io')],
+          }),
+        'CONFLICT',
+        'identifier held by another profile',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.unmerge(workspace, { ...input, from: c.id, fromIdentifiers: [] }),
+        'CONFLICT',
+        'from not merged into into',
+      );
+      await rejectsWithCode(
+        () =>
+          storage.profiles.unmerge(workspace, { ...input, fromIdentifiers: [email('b@x.io'), userId('u1')] }),
+        'VALIDATION',
+        'identifier in both lists',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.unmerge(workspace, { ...input, into: 'missing' }),
+        'NOT_FOUND',
+        'unknown into',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.unmerge(workspace, { ...input, from: 'missing' }),
+        'NOT_FOUND',
+        'unknown from',
+      );
+      await storage.profiles.merge(workspace, { into: c.id, from: a.id });
+      const merged = await Promise.all([a, b, c].map((p) => storage.profiles.get(workspace, p.id)));
+      await rejectsWithCode(
+        () => storage.profiles.unmerge(workspace, input),
+        'CONFLICT',
+        'into is no longer canonical',
+      );
+      assert.deepEqual(
+        await Promise.all([a, b, c].map((p) => storage.profiles.get(workspace, p.id))),
+        merged,
+      );
+      assert.notDeepEqual(merged, snapshot);
+    },
+  },
+  {
+    port: 'profiles',
     name: 'list pages through canonical profiles in id order',
     async run(context) {
       const { storage, workspace } = context;

@@ -1,0 +1,14 @@
+/**
+ * `@cx/storage-sqlite`: the embedded storage adapter of cx. Every port of `@cx/core` on one
+ * SQLite file (or in memory) through better-sqlite3.
+ *
+ * @packageDocumentation
+ */
+export { SCHEMA_VERSION } from './migrations';
+export type {
+  SqliteDatabaseOptions,
+  SqliteFileOptions,
+  SqliteStorageBaseOptions,
+  SqliteStorageOptions,
+} from './sqlite-options';
+export { BUSY_TIMEOUT_MS, sqliteStorage } from './sqlite-storage';

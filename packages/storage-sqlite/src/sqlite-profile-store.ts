@@ -1,0 +1,406 @@
+import {
+  assertWorkspaceId,
+  type Clock,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  type Identifier,
+  type IdGenerator,
+  identifierKey,
+  NotFoundError,
+  type ProfileRecord,
+  type ProfileStore,
+  parseCreateProfile,
+  parseId,
+  parseIdentifiers,
+  parseListQuery,
+  parseMergeInput,
+  parseTraitPatch,
+  parseUnmergeInput,
+  type Traits,
+} from '@cx/core';
+import type { Database } from 'better-sqlite3';
+import { guard } from './adapter-error';
+import { prepare } from './prepare';
+
+interface ProfileRow {
+  id: string;
+  traits: string;
+  merged_into: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+interface IdentifierRow {
+  profile_id: string;
+  type: string;
+  value: string;
+}
+
+/** Options for {@link sqliteProfileStore}. */
+export interface SqliteProfileStoreOptions {
+  clock: Clock;
+  newId: IdGenerator;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const toRecord = (row: ProfileRow, identifiers: Identifier[]): ProfileRecord => ({
+  id: row.id,
+  identifiers,
+  traits: JSON.parse(row.traits) as Traits,
+  mergedInto: row.merged_into,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  version: row.version,
+});
+
+/**
+ * The {@link ProfileStore} on SQLite. Every call runs in one transaction (immediate for
+ * writes), so a merge, a create with identifiers or a delete of a merge tree is all or nothing.
+ */
+export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfileStoreOptions): ProfileStore {
+  const columns = 'id, traits, merged_into, created_at, updated_at, version';
+  const selectProfile = prepare<[string, string], ProfileRow>(
+    db,
+    `SELECT ${columns} FROM cx_profiles WHERE workspace_id = ? AND id = ?`,
+  );
+  const selectIdentifiers = prepare<[string, string], Identifier>(
+    db,
+    'SELECT type, value FROM cx_identifiers WHERE workspace_id = ? AND profile_id = ? ORDER BY ordinal',
+  );
+  const selectIdentifiersOfMany = prepare<[string, string], IdentifierRow>(
+    db,
+    `SELECT profile_id, type, value FROM cx_identifiers
+     WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))
+     ORDER BY profile_id, ordinal`,
+  );
+  const selectOwner = prepare<[string, string, string], string>(
+    db,
+    'SELECT profile_id FROM cx_identifiers WHERE workspace_id = ? AND type = ? AND value = ?',
+  ).pluck();
+  const selectLastOrdinal = prepare<[string, string], number>(
+    db,
+    'SELECT coalesce(max(ordinal), 0) FROM cx_identifiers WHERE workspace_id = ? AND profile_id = ?',
+  ).pluck();
+  const insertProfile = prepare<[string, string, string, number, number]>(
+    db,
+    `INSERT INTO cx_profiles (workspace_id, id, traits, merged_into, created_at, updated_at, version)
+     VALUES (?, ?, ?, NULL, ?, ?, 1)`,
+  );
+  const insertIdentifier = prepare<[string, string, string, string, number]>(
+    db,
+    'INSERT INTO cx_identifiers (workspace_id, type, value, profile_id, ordinal) VALUES (?, ?, ?, ?, ?)',
+  );
+  const deleteIdentifier = prepare<[string, string, string, string]>(
+    db,
+    'DELETE FROM cx_identifiers WHERE workspace_id = ? AND type = ? AND value = ? AND profile_id = ?',
+  );
+  // Shifting by the target's last ordinal puts the moved identifiers after its own, in their order.
+  const moveIdentifiers = prepare<[string, number, string, string]>(
+    db,
+    'UPDATE cx_identifiers SET profile_id = ?, ordinal = ordinal + ? WHERE workspace_id = ? AND profile_id = ?',
+  );
+  const touch = prepare<[number, string, string]>(
+    db,
+    'UPDATE cx_profiles SET updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ?',
+  );
+  const updateTraits = prepare<[string, number, string, string]>(
+    db,
+    'UPDATE cx_profiles SET traits = ?, updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ?',
+  );
+  const markMerged = prepare<[string, number, string, string]>(
+    db,
+    `UPDATE cx_profiles SET merged_into = ?, updated_at = ?, version = version + 1
+     WHERE workspace_id = ? AND id = ?`,
+  );
+  const restore = prepare<[string, number, string, string]>(
+    db,
+    `UPDATE cx_profiles SET traits = ?, merged_into = NULL, updated_at = ?, version = version + 1
+     WHERE workspace_id = ? AND id = ?`,
+  );
+  const placeIdentifier = prepare<[string, number, string, string, string]>(
+    db,
+    'UPDATE cx_identifiers SET profile_id = ?, ordinal = ? WHERE workspace_id = ? AND type = ? AND value = ?',
+  );
+  // CROSS JOIN keeps the tree as the outer loop, so each step is one index search on merged_into.
+  const selectMembers = prepare<[{ workspace: string; id: string }], string>(
+    db,
+    `WITH RECURSIVE tree(id) AS (
+         VALUES (@id)
+         UNION ALL
+         SELECT p.id FROM tree CROSS JOIN cx_profiles p
+         ON p.workspace_id = @workspace AND p.merged_into = tree.id
+       )
+       SELECT id FROM tree`,
+  ).pluck();
+  const selectCanonicalPage = prepare<[string, string, number], ProfileRow>(
+    db,
+    `SELECT ${columns} FROM cx_profiles
+     WHERE workspace_id = ? AND merged_into IS NULL AND id > ?
+     ORDER BY id LIMIT ?`,
+  );
+  const deleteIdentifiersOf = prepare<[string, string]>(
+    db,
+    'DELETE FROM cx_identifiers WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  );
+  const deleteProfiles = prepare<[string, string]>(
+    db,
+    'DELETE FROM cx_profiles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))',
+  );
+
+  const read = (workspaceId: string, profileId: string): ProfileRecord | null => {
+    const row = selectProfile.get(workspaceId, profileId);
+    if (!row) return null;
+    const identifiers = selectIdentifiers
+      .all(workspaceId, profileId)
+      .map(({ type, value }) => ({ type, value }));
+    return toRecord(row, identifiers);
+  };
+
+  const mustRead = (workspaceId: string, profileId: string): ProfileRecord => {
+    const record = read(workspaceId, profileId);
+    if (!record) throw new NotFoundError(`Profile ${profileId} not found`);
+    return record;
+  };
+
+  const canonical = (workspaceId: string, profileId: string, op: string): ProfileRecord => {
+    const record = mustRead(workspaceId, profileId);
+    if (record.mergedInto !== null) {
+      throw new ConflictError(`Cannot ${op} profile ${profileId}: it was merged into ${record.mergedInto}`);
+    }
+    return record;
+  };
+
+  /** Throws on the first identifier owned by another profile; returns those not yet owned by `profileId`. */
+  const claimable = (workspaceId: string, identifiers: readonly Identifier[], profileId: string | null) =>
+    identifiers.filter((identifier) => {
+      const owner = selectOwner.get(workspaceId, identifier.type, identifier.value);
+      if (owner !== undefined && owner !== profileId) {
+        throw new ConflictError(`Identifier ${identifierKey(identifier)} already points at profile ${owner}`);
+      }
+      return owner === undefined;
+    });
+
+  const attach = (workspaceId: string, profileId: string, identifiers: readonly Identifier[]) => {
+    let ordinal = selectLastOrdinal.get(workspaceId, profileId) ?? 0;
+    for (const identifier of identifiers) {
+      insertIdentifier.run(workspaceId, identifier.type, identifier.value, profileId, ++ordinal);
+    }
+  };
+
+  const membersOf = (workspaceId: string, profileId: string) =>
+    selectMembers.all({ workspace: workspaceId, id: profileId });
+
+  const create = db.transaction((workspaceId: string, input: ReturnType<typeof parseCreateProfile>) => {
+    const id = input.id ?? newId();
+    if (selectProfile.get(workspaceId, id)) throw new ConflictError(`Profile ${id} already exists`);
+    claimable(workspaceId, input.identifiers, null);
+    const at = clock.now();
+    insertProfile.run(workspaceId, id, JSON.stringify(input.traits), at, at);
+    attach(workspaceId, id, input.identifiers);
+    const record: ProfileRecord = {
+      id,
+      identifiers: input.identifiers,
+      traits: input.traits,
+      mergedInto: null,
+      createdAt: iso(at),
+      updatedAt: iso(at),
+      version: 1,
+    };
+    return record;
+  });
+
+  const addIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
+    canonical(workspaceId, id, 'add identifiers to');
+    const added = claimable(workspaceId, identifiers, id);
+    if (added.length > 0) {
+      attach(workspaceId, id, added);
+      touch.run(clock.now(), workspaceId, id);
+    }
+    return mustRead(workspaceId, id);
+  });
+
+  const removeIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
+    mustRead(workspaceId, id);
+    let removed = 0;
+    for (const identifier of identifiers) {
+      removed += deleteIdentifier.run(workspaceId, identifier.type, identifier.value, id).changes;
+    }
+    if (removed > 0) touch.run(clock.now(), workspaceId, id);
+    return mustRead(workspaceId, id);
+  });
+
+  const patchTraits = db.transaction((workspaceId: string, patch: ReturnType<typeof parseTraitPatch>) => {
+    const record = canonical(workspaceId, patch.profileId, 'patch traits of');
+    if (patch.expectedVersion !== undefined && patch.expectedVersion !== record.version) {
+      throw new ConflictError(
+        `Profile ${record.id} is at version ${record.version}, not ${patch.expectedVersion}`,
+      );
+    }
+    const traits = { ...record.traits, ...patch.set };
+    for (const name of patch.unset) delete traits[name];
+    updateTraits.run(JSON.stringify(traits), clock.now(), workspaceId, record.id);
+    return mustRead(workspaceId, record.id);
+  });
+
+  const merge = db.transaction((workspaceId: string, input: ReturnType<typeof parseMergeInput>) => {
+    const into = canonical(workspaceId, input.into, 'merge into');
+    const from = canonical(workspaceId, input.from, 'merge');
+    const at = clock.now();
+    moveIdentifiers.run(into.id, selectLastOrdinal.get(workspaceId, into.id) ?? 0, workspaceId, from.id);
+    updateTraits.run(
+      JSON.stringify(input.traits ?? { ...from.traits, ...into.traits }),
+      at,
+      workspaceId,
+      into.id,
+    );
+    markMerged.run(into.id, at, workspaceId, from.id);
+    return {
+      into: mustRead(workspaceId, into.id),
+      from: mustRead(workspaceId, from.id),
+      movedIdentifiers: from.identifiers,
+    };
+  });
+
+  const unmerge = db.transaction((workspaceId: string, input: ReturnType<typeof parseUnmergeInput>) => {
+    const into = canonical(workspaceId, input.into, 'unmerge from');
+    const from = mustRead(workspaceId, input.from);
+    if (from.mergedInto !== into.id)
+      throw new ConflictError(`Profile ${from.id} is not merged into ${into.id}`);
+    const held = new Set(into.identifiers.map(identifierKey));
+    const given = [...input.intoIdentifiers, ...input.fromIdentifiers].map(identifierKey);
+    if (given.length !== held.size || given.some((key) => !held.has(key))) {
+      throw new ConflictError(`The identifiers of profile ${into.id} changed; read it again`);
+    }
+    // Each side takes its identifiers in the order given, as the reference store does.
+    input.intoIdentifiers.forEach((identifier, index) => {
+      placeIdentifier.run(into.id, index + 1, workspaceId, identifier.type, identifier.value);
+    });
+    input.fromIdentifiers.forEach((identifier, index) => {
+      placeIdentifier.run(from.id, index + 1, workspaceId, identifier.type, identifier.value);
+    });
+    const at = clock.now();
+    updateTraits.run(JSON.stringify(input.intoTraits), at, workspaceId, into.id);
+    restore.run(JSON.stringify(input.fromTraits), at, workspaceId, from.id);
+    return { into: mustRead(workspaceId, into.id), from: mustRead(workspaceId, from.id) };
+  });
+
+  const remove = db.transaction((workspaceId: string, id: string) => {
+    if (!selectProfile.get(workspaceId, id)) return [];
+    const ids = membersOf(workspaceId, id);
+    const json = JSON.stringify(ids);
+    deleteIdentifiersOf.run(workspaceId, json);
+    deleteProfiles.run(workspaceId, json);
+    return ids;
+  });
+
+  // Reads of more than one statement run in a (deferred) transaction for a consistent snapshot.
+  const readOne = db.transaction(read);
+  const find = db.transaction((workspaceId: string, identifier: Identifier) => {
+    const owner = selectOwner.get(workspaceId, identifier.type, identifier.value);
+    return owner === undefined ? null : read(workspaceId, owner);
+  });
+  const lookup = db.transaction((workspaceId: string, identifiers: Identifier[]) => {
+    const found = new Map<string, string>();
+    for (const identifier of identifiers) {
+      const owner = selectOwner.get(workspaceId, identifier.type, identifier.value);
+      if (owner !== undefined) found.set(identifierKey(identifier), owner);
+    }
+    return found;
+  });
+  const members = db.transaction((workspaceId: string, id: string) => {
+    if (!selectProfile.get(workspaceId, id)) throw new NotFoundError(`Profile ${id} not found`);
+    return membersOf(workspaceId, id);
+  });
+  const list = db.transaction((workspaceId: string, after: string, limit: number) => {
+    const rows = selectCanonicalPage.all(workspaceId, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const identifiers = new Map<string, Identifier[]>(page.map((row) => [row.id, []]));
+    for (const row of selectIdentifiersOfMany.all(workspaceId, JSON.stringify([...identifiers.keys()]))) {
+      identifiers.get(row.profile_id)!.push({ type: row.type, value: row.value });
+    }
+    return {
+      items: page.map((row) => toRecord(row, identifiers.get(row.id)!)),
+      nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null,
+    };
+  });
+
+  return {
+    async create(workspaceId, input) {
+      return guard('profiles.create', () =>
+        create.immediate(workspaceId, parseCreateProfile(workspaceId, input)),
+      );
+    },
+
+    async get(workspaceId, profileId) {
+      return guard('profiles.get', () => readOne(workspaceId, parseId(workspaceId, profileId, 'profile id')));
+    },
+
+    async findByIdentifier(workspaceId, identifier) {
+      return guard('profiles.findByIdentifier', () => {
+        assertWorkspaceId(workspaceId);
+        const [parsed] = parseIdentifiers([identifier]);
+        return find(workspaceId, parsed!);
+      });
+    },
+
+    async lookupIdentifiers(workspaceId, identifiers) {
+      return guard('profiles.lookupIdentifiers', () => {
+        assertWorkspaceId(workspaceId);
+        return lookup(workspaceId, parseIdentifiers(identifiers));
+      });
+    },
+
+    async addIdentifiers(workspaceId, profileId, identifiers) {
+      return guard('profiles.addIdentifiers', () => {
+        const id = parseId(workspaceId, profileId, 'profile id');
+        return addIdentifiers.immediate(workspaceId, id, parseIdentifiers(identifiers));
+      });
+    },
+
+    async removeIdentifiers(workspaceId, profileId, identifiers) {
+      return guard('profiles.removeIdentifiers', () => {
+        const id = parseId(workspaceId, profileId, 'profile id');
+        return removeIdentifiers.immediate(workspaceId, id, parseIdentifiers(identifiers));
+      });
+    },
+
+    async patchTraits(workspaceId, profileId, patch) {
+      return guard('profiles.patchTraits', () =>
+        patchTraits.immediate(workspaceId, parseTraitPatch(workspaceId, profileId, patch)),
+      );
+    },
+
+    async merge(workspaceId, input) {
+      return guard('profiles.merge', () => merge.immediate(workspaceId, parseMergeInput(workspaceId, input)));
+    },
+
+    async unmerge(workspaceId, input) {
+      return guard('profiles.unmerge', () =>
+        unmerge.immediate(workspaceId, parseUnmergeInput(workspaceId, input)),
+      );
+    },
+
+    async members(workspaceId, profileId) {
+      return guard('profiles.members', () =>
+        members(workspaceId, parseId(workspaceId, profileId, 'profile id')),
+      );
+    },
+
+    async list(workspaceId, query) {
+      return guard('profiles.list', () => {
+        const q = parseListQuery(workspaceId, query);
+        const after = q.cursor === null ? '' : (decodeCursor(q.cursor, { id: 'string' }).id as string);
+        return list(workspaceId, after, q.limit);
+      });
+    },
+
+    async delete(workspaceId, profileId) {
+      return guard('profiles.delete', () =>
+        remove.immediate(workspaceId, parseId(workspaceId, profileId, 'profile id')),
+      );
+    },
+  };
+}
