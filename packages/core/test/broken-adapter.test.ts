@@ -100,7 +100,7 @@ describe('the conformance suite catches broken adapters', () => {
     const { storage, clock } = broken((good) => ({
       leases: {
         ...good.leases,
-        acquire: async (ws, request) => ({
+        acquire: async (_ws, request) => ({
           key: request.key,
           owner: request.owner,
           token: 1,

@@ -66,6 +66,7 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): Storage {
       migrate(db, new Date(clock.now()).toISOString());
       const sql: SqlAccess = {
         dialect: 'sqlite',
+        tables: { events: 'cx_events', profiles: 'cx_profiles', identifiers: 'cx_identifiers' },
         async query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
           const q = parseOrThrow(sqlQuerySchema, { text, params }, 'sql query');
           return guard('sql.query', () => {

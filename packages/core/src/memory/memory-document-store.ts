@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock';
 import { ConflictError } from '../errors/errors';
-import { decodeCursor, encodeCursor } from '../ports/cursor';
 import { compareKeys } from '../ports/compare-keys';
+import { decodeCursor, encodeCursor } from '../ports/cursor';
 import type { DocumentStore, StoredDocument } from '../ports/document-store';
 import {
   parseDocumentAddress,

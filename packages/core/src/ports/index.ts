@@ -44,4 +44,4 @@ export {
   type UnmergeInput,
   type UnmergeResult,
 } from './profile-store';
-export type { SqlAccess, Storage, StorageCapabilities } from './storage';
+export type { SqlAccess, SqlTables, Storage, StorageCapabilities } from './storage';

@@ -16,10 +16,25 @@ export interface StorageCapabilities {
   multiProcess: boolean;
 }
 
+/** Table names of a SQL adapter, quoted and schema-qualified where needed. */
+export interface SqlTables {
+  /** `(workspace_id, seq, message_id, type, ts, profile_id, body)`; `ts` in epoch ms, `body` the event JSON. */
+  events: string;
+  /** `(workspace_id, id, traits, merged_into, created_at, updated_at, version)`. */
+  profiles: string;
+  /** `(workspace_id, type, value, profile_id, ordinal)`. */
+  identifiers: string;
+}
+
 /** Raw SQL access, present when `capabilities.sql` is true. Parameters use the dialect's placeholders. */
 export interface SqlAccess {
   /** The SQL dialect: `sqlite` or `postgres`. */
   dialect: 'sqlite' | 'postgres';
+  /**
+   * The qualified names of the adapter's tables, for packages that push work into SQL (funnels,
+   * cohorts). Every adapter keeps the same columns; see docs/writing-a-storage-adapter.md.
+   */
+  tables: SqlTables;
   /** Runs one statement and returns its rows. */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
 }
