@@ -1,0 +1,121 @@
+import type { CxEvent } from '@cx/core';
+import { migrate, postgresStorage } from '@cx/storage-postgres';
+import pg from 'pg';
+import { batches, normalizedEvents } from '../data/sample-events';
+import type { Benchmark } from '../harness';
+import { perSecond, timeMs } from '../harness';
+
+const APPEND_EVENTS = 50_000;
+const BATCH = 500;
+const WORKSPACE = 'bench';
+const PEER_SCHEMA = 'peer';
+const COLUMNS = 6;
+
+const serverUrl = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const database = `cx_bench_${process.pid}`;
+
+let pool: pg.Pool | undefined;
+let events: CxEvent[] = [];
+let run = 0;
+
+async function onServer(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `INSERT ... VALUES ($1, ..., $6), ($7, ...), ...` for `rows` rows. */
+function multiRowInsert(rows: number): string {
+  const tuples = Array.from({ length: rows }, (_, row) => {
+    const first = row * COLUMNS;
+    return `(${Array.from({ length: COLUMNS }, (_, column) => `$${first + column + 1}`).join(', ')})`;
+  });
+  return `INSERT INTO ${PEER_SCHEMA}.cx_events (workspace_id, message_id, type, ts, profile_id, body)
+    VALUES ${tuples.join(', ')}
+    ON CONFLICT (workspace_id, message_id) DO NOTHING`;
+}
+
+/**
+ * The peer: the bare `pg` driver sending one multi-row INSERT ... VALUES per batch of 500 into
+ * a table created by the same migration as cx's (schema `peer`, so columns and indexes can
+ * never drift). It does the work any caller must do (serialise the JSON, parse the timestamp)
+ * and nothing else: no validation, no result reporting.
+ */
+async function peerAppend(db: pg.Pool): Promise<void> {
+  const texts = new Map<number, string>();
+  for (const batch of batches(events, BATCH)) {
+    let text = texts.get(batch.length);
+    if (text === undefined) {
+      text = multiRowInsert(batch.length);
+      texts.set(batch.length, text);
+    }
+    const params: unknown[] = [];
+    for (const event of batch) {
+      params.push(
+        WORKSPACE,
+        event.messageId,
+        event.type,
+        Date.parse(event.timestamp),
+        event.profileId ?? null,
+        JSON.stringify(event),
+      );
+    }
+    await db.query(text, params);
+  }
+}
+
+/**
+ * Appends 50,000 normalised events in batches of 500 through `postgresStorage`, against the bare
+ * driver doing the same inserts into an equivalent empty table, in the same run on the same
+ * server. Both tables are emptied before each run, and the order alternates between runs so
+ * neither side always runs after the other's checkpoint or autovacuum.
+ */
+const appendPostgres: Benchmark = {
+  name: 'core.append.postgres',
+  unit: 'events/s',
+  higherIsBetter: true,
+  peer: 'pg multi-row INSERT',
+  async setup() {
+    await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await onServer(`CREATE DATABASE ${database}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+    await migrate(pool);
+    await migrate(pool, { schema: PEER_SCHEMA });
+    events = normalizedEvents(APPEND_EVENTS, Date.parse('2026-01-01T00:00:00Z'));
+  },
+  async measure() {
+    const db = pool!;
+    const id = run++;
+    await db.query(`TRUNCATE public.cx_events, ${PEER_SCHEMA}.cx_events`);
+    await db.query(`VACUUM ANALYZE public.cx_events, ${PEER_SCHEMA}.cx_events`);
+    await db.query('CHECKPOINT');
+    const storage = postgresStorage({ pool: db });
+    const cx = async () => {
+      for (const batch of batches(events, BATCH)) await storage.events.append(WORKSPACE, batch);
+    };
+    const peer = () => peerAppend(db);
+    let cxMs: number;
+    let peerMs: number;
+    if (id % 2 === 0) {
+      cxMs = await timeMs(cx);
+      peerMs = await timeMs(peer);
+    } else {
+      peerMs = await timeMs(peer);
+      cxMs = await timeMs(cx);
+    }
+    return { value: perSecond(APPEND_EVENTS, cxMs), peerValue: perSecond(APPEND_EVENTS, peerMs) };
+  },
+  async teardown() {
+    await pool?.end();
+    pool = undefined;
+    await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  },
+};
+
+export const benchmarks: Benchmark[] = [appendPostgres];

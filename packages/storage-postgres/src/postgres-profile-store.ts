@@ -1,0 +1,480 @@
+import {
+  assertWorkspaceId,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  type Identifier,
+  identifierKey,
+  NotFoundError,
+  type ProfileRecord,
+  type ProfileStore,
+  parseCreateProfile,
+  parseId,
+  parseIdentifiers,
+  parseListQuery,
+  parseMergeInput,
+  parseTraitPatch,
+  parseUnmergeInput,
+} from '@cx/core';
+import type { QueryResult, QueryResultRow } from 'pg';
+import type { PostgresContext } from './context';
+import { constraintOf, guard, isUniqueViolation } from './errors';
+import { inTransaction, withRetry } from './transaction';
+
+/** A pool or a transaction's client: anything that runs a parameterised statement. */
+interface Queryable {
+  query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+interface ProfileRow {
+  id: string;
+  traits: string;
+  merged_into: string | null;
+  created_at: string | number;
+  updated_at: string | number;
+  version: string | number;
+  identifiers: string;
+}
+
+const iso = (ms: string | number) => new Date(Number(ms)).toISOString();
+
+const toRecord = (row: ProfileRow): ProfileRecord => ({
+  id: row.id,
+  identifiers: JSON.parse(row.identifiers) as Identifier[],
+  traits: JSON.parse(row.traits) as ProfileRecord['traits'],
+  mergedInto: row.merged_into,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  version: Number(row.version),
+});
+
+/** Splits identifiers into the two parallel arrays `unnest($n::text[], $m::text[])` takes. */
+const columnsOf = (identifiers: readonly Identifier[]) => [
+  identifiers.map((identifier) => identifier.type),
+  identifiers.map((identifier) => identifier.value),
+];
+
+/**
+ * The PostgreSQL {@link ProfileStore}. Profiles live in `cx_profiles`, identifiers in
+ * `cx_identifiers` with a primary key on (workspace_id, type, value), which is what guarantees
+ * one owner per identifier even across processes. Every change to a profile's identifiers or
+ * traits holds that profile's row lock (`SELECT ... FOR UPDATE`), and `merge` takes both locks in
+ * id order, so concurrent merges serialise instead of deadlocking.
+ */
+export function postgresProfileStore({ pool, tables, clock, newId }: PostgresContext): ProfileStore {
+  const { profiles, identifiers } = tables;
+
+  /** The columns of a profile record, identifiers aggregated in insertion order. */
+  const recordColumns = (alias: string) => `
+    ${alias}.id, ${alias}.traits::text AS traits, ${alias}.merged_into, ${alias}.created_at,
+    ${alias}.updated_at, ${alias}.version,
+    (SELECT COALESCE(json_agg(json_build_object('type', ident.type, 'value', ident.value) ORDER BY ident.ordinal), '[]')::text
+     FROM ${identifiers} ident
+     WHERE ident.workspace_id = ${alias}.workspace_id AND ident.profile_id = ${alias}.id) AS identifiers`;
+
+  const readRecords = async (db: Queryable, workspaceId: string, ids: readonly string[]) => {
+    const result = await db.query<ProfileRow>(
+      `SELECT ${recordColumns('p')} FROM ${profiles} p WHERE p.workspace_id = $1 AND p.id = ANY($2::text[])`,
+      [workspaceId, ids],
+    );
+    return new Map(result.rows.map((row) => [row.id, toRecord(row)]));
+  };
+
+  const readRecord = async (db: Queryable, workspaceId: string, id: string) => {
+    const record = (await readRecords(db, workspaceId, [id])).get(id);
+    if (!record) throw new NotFoundError(`Profile ${id} not found`);
+    return record;
+  };
+
+  /** Who owns each of `list` (by `type:value`), for identifiers that are known. */
+  const ownersOf = async (db: Queryable, workspaceId: string, list: readonly Identifier[]) => {
+    const owners = new Map<string, string>();
+    if (list.length === 0) return owners;
+    const result = await db.query<{ type: string; value: string; profile_id: string }>(
+      `SELECT ident.type, ident.value, ident.profile_id
+       FROM ${identifiers} ident
+       JOIN unnest($2::text[], $3::text[]) AS wanted(type, value)
+         ON ident.type = wanted.type AND ident.value = wanted.value
+       WHERE ident.workspace_id = $1`,
+      [workspaceId, ...columnsOf(list)],
+    );
+    for (const row of result.rows) owners.set(identifierKey(row), row.profile_id);
+    return owners;
+  };
+
+  /** Locks a profile row for the rest of the transaction; `undefined` when it does not exist. */
+  const lock = async (db: Queryable, workspaceId: string, id: string) => {
+    const result = await db.query<{ merged_into: string | null; version: number }>(
+      `SELECT merged_into, version FROM ${profiles} WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [workspaceId, id],
+    );
+    return result.rows[0];
+  };
+
+  /**
+   * Locks two profile rows in id order, whichever way round the caller names them, so two
+   * merges (or a merge and an unmerge) of the same pair wait for each other instead of
+   * deadlocking. Returns the rows found, by id.
+   */
+  const lockPair = async (db: Queryable, workspaceId: string, first: string, second: string) => {
+    const locked = await db.query<{ id: string; merged_into: string | null }>(
+      `SELECT id, merged_into FROM ${profiles}
+       WHERE workspace_id = $1 AND id = ANY($2::text[])
+       ORDER BY id FOR UPDATE`,
+      [workspaceId, [first, second]],
+    );
+    return new Map(locked.rows.map((row) => [row.id, row]));
+  };
+
+  /** Throws unless the locked (or read) row exists and is canonical, as the memory store does. */
+  const assertCanonical = (row: { merged_into: string | null } | undefined, id: string, op: string) => {
+    if (!row) throw new NotFoundError(`Profile ${id} not found`);
+    if (row.merged_into !== null) {
+      throw new ConflictError(`Cannot ${op} profile ${id}: it was merged into ${row.merged_into}`);
+    }
+  };
+
+  /** The error for identifiers of `list` that `owners` says point at a profile other than `profileId`. */
+  const identifierConflict = (
+    list: readonly Identifier[],
+    owners: Map<string, string>,
+    profileId: string | null,
+  ) => {
+    const taken = list.find((identifier) => {
+      const owner = owners.get(identifierKey(identifier));
+      return owner !== undefined && owner !== profileId;
+    });
+    return new ConflictError(
+      taken === undefined
+        ? 'An identifier already points at another profile'
+        : `Identifier ${identifierKey(taken)} already points at profile ${owners.get(identifierKey(taken))}`,
+    );
+  };
+
+  const touch = (db: Queryable, workspaceId: string, id: string) =>
+    db.query(
+      `UPDATE ${profiles} SET version = version + 1, updated_at = $3 WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, id, clock.now()],
+    );
+
+  return {
+    async create(workspaceId, input) {
+      const parsed = parseCreateProfile(workspaceId, input);
+      const id = parsed.id ?? newId();
+      const at = clock.now();
+      // One statement, so the profile and its identifiers are stored together or not at all.
+      // Retried on deadlock: two creates can take overlapping identifiers in opposite orders.
+      await withRetry('profiles.create', async () => {
+        try {
+          await pool.query(
+            `WITH created AS (
+               INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
+               VALUES ($1, $2, $3::jsonb, NULL, $4, $4, 1)
+               RETURNING id
+             ), linked AS (
+               INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
+               SELECT $1, u.type, u.value, created.id, u.n
+               FROM created, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(type, value, n)
+             )
+             SELECT id FROM created`,
+            [workspaceId, id, JSON.stringify(parsed.traits), at, ...columnsOf(parsed.identifiers)],
+          );
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          if (constraintOf(error)?.startsWith('cx_profiles'))
+            throw new ConflictError(`Profile ${id} already exists`);
+          // Only to name the identifier in the message; the conflict stands either way.
+          const owners = await ownersOf(pool, workspaceId, parsed.identifiers).catch(
+            () => new Map<string, string>(),
+          );
+          throw identifierConflict(parsed.identifiers, owners, null);
+        }
+      });
+      return {
+        id,
+        identifiers: parsed.identifiers,
+        traits: parsed.traits,
+        mergedInto: null,
+        createdAt: iso(at),
+        updatedAt: iso(at),
+        version: 1,
+      };
+    },
+
+    async get(workspaceId, profileId) {
+      const id = parseId(workspaceId, profileId, 'profile id');
+      const records = await guard('profiles.get', () => readRecords(pool, workspaceId, [id]));
+      return records.get(id) ?? null;
+    },
+
+    async findByIdentifier(workspaceId, identifier) {
+      assertWorkspaceId(workspaceId);
+      const [parsed] = parseIdentifiers([identifier]);
+      const result = await guard('profiles.findByIdentifier', () =>
+        pool.query<ProfileRow>(
+          `SELECT ${recordColumns('p')}
+           FROM ${identifiers} link
+           JOIN ${profiles} p ON p.workspace_id = link.workspace_id AND p.id = link.profile_id
+           WHERE link.workspace_id = $1 AND link.type = $2 AND link.value = $3`,
+          [workspaceId, parsed!.type, parsed!.value],
+        ),
+      );
+      const row = result.rows[0];
+      return row ? toRecord(row) : null;
+    },
+
+    async lookupIdentifiers(workspaceId, list) {
+      assertWorkspaceId(workspaceId);
+      const parsed = parseIdentifiers(list);
+      return guard('profiles.lookupIdentifiers', () => ownersOf(pool, workspaceId, parsed));
+    },
+
+    async addIdentifiers(workspaceId, profileId, list) {
+      const id = parseId(workspaceId, profileId, 'profile id');
+      const parsed = parseIdentifiers(list);
+      return inTransaction(pool, 'profiles.addIdentifiers', async (client) => {
+        assertCanonical(await lock(client, workspaceId, id), id, 'add identifiers to');
+        const owners = await ownersOf(client, workspaceId, parsed);
+        const added: Identifier[] = [];
+        for (const identifier of parsed) {
+          const owner = owners.get(identifierKey(identifier));
+          if (owner === undefined) added.push(identifier);
+          else if (owner !== id) throw identifierConflict([identifier], owners, id);
+        }
+        if (added.length > 0) {
+          // DO NOTHING waits for a concurrent writer of the same identifier, then skips its row.
+          const stored = await client.query<{ type: string; value: string }>(
+            `INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
+             SELECT $1, u.type, u.value, $2, tail.ordinal + u.n
+             FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(type, value, n),
+                  (SELECT COALESCE(max(ordinal), 0) AS ordinal FROM ${identifiers}
+                   WHERE workspace_id = $1 AND profile_id = $2) AS tail
+             ON CONFLICT DO NOTHING
+             RETURNING type, value`,
+            [workspaceId, id, ...columnsOf(added)],
+          );
+          if (stored.rows.length < added.length) {
+            // Another process took one of them after we looked; the rollback stores nothing.
+            throw identifierConflict(added, await ownersOf(client, workspaceId, added), id);
+          }
+          await touch(client, workspaceId, id);
+        }
+        return readRecord(client, workspaceId, id);
+      });
+    },
+
+    async removeIdentifiers(workspaceId, profileId, list) {
+      const id = parseId(workspaceId, profileId, 'profile id');
+      const parsed = parseIdentifiers(list);
+      return inTransaction(pool, 'profiles.removeIdentifiers', async (client) => {
+        if (!(await lock(client, workspaceId, id))) throw new NotFoundError(`Profile ${id} not found`);
+        if (parsed.length > 0) {
+          const removed = await client.query(
+            `DELETE FROM ${identifiers}
+             WHERE workspace_id = $1 AND profile_id = $2
+               AND (type, value) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+            [workspaceId, id, ...columnsOf(parsed)],
+          );
+          if ((removed.rowCount ?? 0) > 0) await touch(client, workspaceId, id);
+        }
+        return readRecord(client, workspaceId, id);
+      });
+    },
+
+    async patchTraits(workspaceId, profileId, patch) {
+      const parsed = parseTraitPatch(workspaceId, profileId, patch);
+      const id = parsed.profileId;
+      return guard('profiles.patchTraits', async () => {
+        // One statement on the happy path; the conditions are re-checked under the row lock.
+        const result = await pool.query<ProfileRow>(
+          `WITH p AS (
+             UPDATE ${profiles}
+             SET traits = (traits || $3::jsonb) - $4::text[], version = version + 1, updated_at = $5
+             WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL
+               AND ($6::integer IS NULL OR version = $6::integer)
+             RETURNING *
+           )
+           SELECT ${recordColumns('p')} FROM p`,
+          [
+            workspaceId,
+            id,
+            JSON.stringify(parsed.set),
+            parsed.unset,
+            clock.now(),
+            parsed.expectedVersion ?? null,
+          ],
+        );
+        const row = result.rows[0];
+        if (row) return toRecord(row);
+        // Nothing matched: say why, in the order the memory store checks.
+        const current = (
+          await pool.query<{ merged_into: string | null; version: number }>(
+            `SELECT merged_into, version FROM ${profiles} WHERE workspace_id = $1 AND id = $2`,
+            [workspaceId, id],
+          )
+        ).rows[0];
+        assertCanonical(current, id, 'patch traits of');
+        throw new ConflictError(
+          `Profile ${id} is at version ${current!.version}, not ${parsed.expectedVersion}`,
+        );
+      });
+    },
+
+    async merge(workspaceId, input) {
+      const parsed = parseMergeInput(workspaceId, input);
+      const { into, from } = parsed;
+      return inTransaction(pool, 'profiles.merge', async (client) => {
+        const state = await lockPair(client, workspaceId, into, from);
+        assertCanonical(state.get(into), into, 'merge into');
+        assertCanonical(state.get(from), from, 'merge');
+        const at = clock.now();
+        const moved = await client.query<{ type: string; value: string; ordinal: string | number }>(
+          `UPDATE ${identifiers} AS ident
+           SET profile_id = $3, ordinal = tail.ordinal + moving.n
+           FROM (SELECT type, value, row_number() OVER (ORDER BY ordinal) AS n
+                 FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $2) AS moving,
+                (SELECT COALESCE(max(ordinal), 0) AS ordinal
+                 FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $3) AS tail
+           WHERE ident.workspace_id = $1 AND ident.type = moving.type AND ident.value = moving.value
+           RETURNING ident.type, ident.value, ident.ordinal`,
+          [workspaceId, from, into],
+        );
+        await client.query(
+          `UPDATE ${profiles} SET merged_into = $3, version = version + 1, updated_at = $4
+           WHERE workspace_id = $1 AND id = $2`,
+          [workspaceId, from, into, at],
+        );
+        // Without chosen traits, `into` keeps its values and gains the traits only `from` has.
+        await client.query(
+          `UPDATE ${profiles} AS target
+           SET traits = COALESCE($4::jsonb, source.traits || target.traits),
+               version = target.version + 1, updated_at = $5
+           FROM ${profiles} AS source
+           WHERE target.workspace_id = $1 AND target.id = $2 AND source.workspace_id = $1 AND source.id = $3`,
+          [workspaceId, into, from, parsed.traits === undefined ? null : JSON.stringify(parsed.traits), at],
+        );
+        const records = await readRecords(client, workspaceId, [into, from]);
+        const movedIdentifiers = moved.rows
+          .sort((a, b) => Number(a.ordinal) - Number(b.ordinal))
+          .map((row) => ({ type: row.type, value: row.value }));
+        return { into: records.get(into)!, from: records.get(from)!, movedIdentifiers };
+      });
+    },
+
+    async unmerge(workspaceId, input) {
+      const parsed = parseUnmergeInput(workspaceId, input);
+      const { into, from } = parsed;
+      return inTransaction(pool, 'profiles.unmerge', async (client) => {
+        const state = await lockPair(client, workspaceId, into, from);
+        assertCanonical(state.get(into), into, 'unmerge from');
+        const merged = state.get(from);
+        if (!merged) throw new NotFoundError(`Profile ${from} not found`);
+        if (merged.merged_into !== into)
+          throw new ConflictError(`Profile ${from} is not merged into ${into}`);
+        // The two lists must be exactly what `into` holds now, or the caller read stale state.
+        const held = await client.query<{ type: string; value: string }>(
+          `SELECT type, value FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $2`,
+          [workspaceId, into],
+        );
+        const heldKeys = new Set(held.rows.map(identifierKey));
+        const given = [...parsed.intoIdentifiers, ...parsed.fromIdentifiers];
+        if (
+          given.length !== heldKeys.size ||
+          given.some((identifier) => !heldKeys.has(identifierKey(identifier)))
+        ) {
+          throw new ConflictError(`The identifiers of profile ${into} changed; read it again`);
+        }
+        // Each identifier gets its owner and its position in the list it was given in.
+        if (given.length > 0) {
+          await client.query(
+            `UPDATE ${identifiers} AS ident SET profile_id = u.owner, ordinal = u.n
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(type, value, owner, n)
+             WHERE ident.workspace_id = $1 AND ident.type = u.type AND ident.value = u.value`,
+            [
+              workspaceId,
+              ...columnsOf(given),
+              given.map((_, index) => (index < parsed.intoIdentifiers.length ? into : from)),
+              given.map((_, index) =>
+                index < parsed.intoIdentifiers.length ? index + 1 : index - parsed.intoIdentifiers.length + 1,
+              ),
+            ],
+          );
+        }
+        await client.query(
+          `UPDATE ${profiles} AS p
+           SET traits = CASE WHEN p.id = $2 THEN $4::jsonb ELSE $5::jsonb END,
+               merged_into = NULL, version = p.version + 1, updated_at = $6
+           WHERE p.workspace_id = $1 AND p.id IN ($2, $3)`,
+          [
+            workspaceId,
+            into,
+            from,
+            JSON.stringify(parsed.intoTraits),
+            JSON.stringify(parsed.fromTraits),
+            clock.now(),
+          ],
+        );
+        const records = await readRecords(client, workspaceId, [into, from]);
+        return { into: records.get(into)!, from: records.get(from)! };
+      });
+    },
+
+    async members(workspaceId, profileId) {
+      const id = parseId(workspaceId, profileId, 'profile id');
+      const result = await guard('profiles.members', () =>
+        pool.query<{ id: string }>(
+          `WITH RECURSIVE member(id) AS (
+             SELECT id FROM ${profiles} WHERE workspace_id = $1 AND id = $2
+             UNION ALL
+             SELECT p.id FROM ${profiles} p JOIN member ON p.merged_into = member.id WHERE p.workspace_id = $1
+           )
+           SELECT id FROM member`,
+          [workspaceId, id],
+        ),
+      );
+      if (result.rows.length === 0) throw new NotFoundError(`Profile ${id} not found`);
+      return result.rows.map((row) => row.id);
+    },
+
+    async list(workspaceId, query) {
+      const q = parseListQuery(workspaceId, query);
+      const after = q.cursor === null ? '' : (decodeCursor(q.cursor, { id: 'string' }).id as string);
+      const result = await guard('profiles.list', () =>
+        pool.query<ProfileRow>(
+          `SELECT ${recordColumns('p')} FROM ${profiles} p
+           WHERE p.workspace_id = $1 AND p.merged_into IS NULL AND p.id > $2
+           ORDER BY p.id LIMIT $3`,
+          [workspaceId, after, q.limit + 1],
+        ),
+      );
+      const page = result.rows.slice(0, q.limit).map(toRecord);
+      return {
+        items: page,
+        nextCursor: result.rows.length > q.limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null,
+      };
+    },
+
+    async delete(workspaceId, profileId) {
+      const id = parseId(workspaceId, profileId, 'profile id');
+      return inTransaction(pool, 'profiles.delete', async (client) => {
+        // Holding the root's lock keeps merges into it out until the tree is gone.
+        if (!(await lock(client, workspaceId, id))) return [];
+        const deleted = await client.query<{ id: string }>(
+          `WITH RECURSIVE member(id) AS (
+             SELECT id FROM ${profiles} WHERE workspace_id = $1 AND id = $2
+             UNION ALL
+             SELECT p.id FROM ${profiles} p JOIN member ON p.merged_into = member.id WHERE p.workspace_id = $1
+           ), unlinked AS (
+             DELETE FROM ${identifiers} ident USING member
+             WHERE ident.workspace_id = $1 AND ident.profile_id = member.id
+           )
+           DELETE FROM ${profiles} p USING member
+           WHERE p.workspace_id = $1 AND p.id = member.id
+           RETURNING p.id`,
+          [workspaceId, id],
+        );
+        return deleted.rows.map((row) => row.id);
+      });
+    },
+  };
+}
