@@ -12,6 +12,7 @@ pnpm exec biome check .
 pnpm exec turbo run typecheck --output-logs=errors-only
 pnpm exec turbo run test --concurrency=2
 pnpm exec turbo run check:package --output-logs=errors-only
+node scripts/smoke-dist.mjs
 pnpm --filter "./examples/*" --sequential run start
 pnpm exec typedoc --logLevel Warn
 echo "cx check: all passed"
