@@ -1,0 +1,73 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '@cx/core';
+import { createIdentity } from '@cx/identity';
+import { createCollectionHandler } from '@cx/server';
+import { openStorage } from '../storage/open-storage';
+import { type CliIo, EXIT } from './cli-io';
+import { integerFlag, parseFlags } from './parse-flags';
+import { SERVE_USAGE } from './usage';
+
+/** `cx serve`: listens until `io.signal` aborts, then closes the server and the storage. */
+export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    storage: { type: 'string' },
+    'write-key': { type: 'string' },
+    'read-key': { type: 'string' },
+    workspace: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(SERVE_USAGE);
+    return EXIT.ok;
+  }
+  const port = integerFlag(values.port, 'port', 8080, 0, 65_535);
+  const host = values.host ?? '127.0.0.1';
+  const writeKey = values['write-key'] ?? io.env.CX_WRITE_KEY;
+  const readKey = values['read-key'] ?? io.env.CX_READ_KEY;
+  if (writeKey === undefined || writeKey === '')
+    throw new ConfigError('--write-key (or CX_WRITE_KEY) is required');
+  const rate = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+  if (rate !== undefined && !(rate > 0)) throw new ConfigError('--rate-limit must be a positive number');
+  const workspaceId = values.workspace ?? 'default';
+
+  const opened = await openStorage(values.storage ?? 'memory');
+  try {
+    const identity = createIdentity({ storage: opened.storage });
+    const handler = createCollectionHandler({
+      identity,
+      workspaces: [
+        { writeKey, workspaceId, ...(readKey === undefined || readKey === '' ? {} : { readKey }) },
+      ],
+      ...(rate === undefined ? {} : { rateLimit: { requestsPerSecond: rate } }),
+      clock: io.clock,
+      onError: (error) =>
+        io.stderr.write(
+          `cx serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        ),
+    });
+    const server = createServer(handler);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    io.stdout.write(
+      `cx serve: listening on http://${shown}:${address.port} (workspace ${workspaceId}, storage ${opened.description})\n`,
+    );
+    if (!io.signal.aborted)
+      await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    io.stdout.write('cx serve: stopped\n');
+    return EXIT.ok;
+  } finally {
+    await opened.close();
+  }
+}

@@ -1,0 +1,36 @@
+/** Help text of `cx serve`. */
+export const SERVE_USAGE = `Usage: cx serve --write-key <key> [options]
+
+Runs the collection server: Segment's HTTP Tracking API (POST /v1/track, /v1/batch, ...) and
+the Profile API (GET|DELETE /v1/profiles/<type>:<value>).
+
+Options:
+  --port <n>          port to listen on (default 8080; 0 picks a free one)
+  --host <addr>       address to bind (default 127.0.0.1)
+  --storage <spec>    memory | sqlite:<file> | postgres://user@host/db (default memory)
+  --write-key <key>   the key sources send (or env CX_WRITE_KEY)
+  --read-key <key>    a separate key for the Profile API (or env CX_READ_KEY)
+  --workspace <id>    the workspace events go to (default "default")
+  --rate-limit <n>    requests per second per key before 429 (default unlimited)
+`;
+
+/** Help text of `cx import`. */
+export const IMPORT_USAGE = `Usage: cx import --storage <spec> --workspace <id> --kind customers|events [options] <file>
+
+Streams a CSV or NDJSON file into the store, a batch at a time. Use - to read stdin.
+
+Options:
+  --storage <spec>    sqlite:<file> | postgres://user@host/db | memory
+  --workspace <id>    the workspace to import into
+  --kind <kind>       customers (identify calls) or events (track calls)
+  --format <format>   csv or ndjson (default: from the file extension)
+  --errors <file>     write rejected rows there as NDJSON (default: stderr)
+  --batch-size <n>    calls per batch (default 500)
+  --json              print the summary as JSON
+
+CSV customers: user_id, anonymous_id, email, phone, message_id, timestamp; other columns are traits.
+CSV events: event, user_id / anonymous_id, timestamp, message_id, properties.<name>.
+NDJSON: one Segment call per line.
+
+Exit codes: 0 all rows imported, 1 fatal error, 2 bad usage, 3 finished with rejected rows.
+`;

@@ -1,0 +1,35 @@
+/**
+ * `@cx/server`: cx's HTTP edge. A drop-in for Segment's HTTP Tracking API and a Profile API,
+ * as a node:http handler with thin adapters for Express, Fastify, Hono and fetch-style servers.
+ *
+ * @packageDocumentation
+ */
+export { type ExpressLikeRequest, type ExpressMiddleware, expressCollector } from './adapters/express';
+export { fastifyCollector } from './adapters/fastify';
+export {
+  createFetchHandler,
+  fromFetchRequest,
+  type HonoLikeContext,
+  honoCollector,
+  toFetchResponse,
+} from './adapters/fetch-handler';
+export {
+  createCollectionHandler,
+  fromNodeRequest,
+  type NodeHandler,
+  sendNodeResponse,
+} from './adapters/node-handler';
+export type { CollectKind, CollectResponseBody } from './collect/collect-route';
+export { type Collector, createCollector } from './collector';
+export type { CollectorRequest, CollectorResponse } from './http/collector-http';
+export type { ErrorBody } from './http/error-response';
+export type { CollectorIdentity } from './identity-port';
+export {
+  type CollectorLimits,
+  type CollectorOptions,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_EVENT_BYTES,
+  type RateLimitOptions,
+  type WorkspaceKeys,
+} from './options';
+export type { DeleteResponseBody, ProfileResponseBody } from './profiles/profile-routes';
