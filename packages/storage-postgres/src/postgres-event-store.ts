@@ -22,6 +22,11 @@ interface EventRow {
   body: string;
 }
 
+/** A `scan` row: `tx` is `tx_id` as text, so no `pg` type parser can round it. */
+interface ScanRow extends EventRow {
+  tx: string;
+}
+
 /**
  * Decodes a cursor and checks its positions are integers, as every cursor this store makes is;
  * anything else could not be compared with the bigint columns.
@@ -38,6 +43,30 @@ function positionOf<K extends string>(cursor: string, keys: readonly K[]): Recor
   return decoded as Record<K, number>;
 }
 
+/**
+ * Where a `scan` cursor points. `{ tx, seq }` is the (`tx_id`, `seq`) of the last row returned;
+ * `tx` is a decimal string because `xid8` is an unsigned 64-bit integer. A cursor holding only
+ * `seq` was made before migration 5, when `scan` paged by `seq` alone: every row from before the
+ * migration shares one `tx_id` and every later row has a higher one, so "rows with a higher seq"
+ * is still exactly what followed it.
+ */
+interface ScanPosition {
+  tx: string | null;
+  seq: number;
+}
+
+function scanPositionOf(cursor: string): ScanPosition {
+  const { seq } = positionOf(cursor, ['seq']);
+  const { tx } = decodeCursor(cursor, {});
+  if (tx === undefined) return { tx: null, seq };
+  if (typeof tx !== 'string' || !/^[0-9]{1,20}$/.test(tx)) {
+    throw new ValidationError('Invalid cursor: tx is not a position of this store', [
+      { path: 'cursor', message: 'Cursor tx is not a transaction id', code: 'invalid_cursor' },
+    ]);
+  }
+  return { tx, seq };
+}
+
 // Bodies are read as text and parsed here, so type parsers the application set on `pg` for
 // jsonb or int8 cannot change what the store returns.
 const toEvent = (row: EventRow) => JSON.parse(row.body) as CxEvent;
@@ -46,11 +75,22 @@ const toEvent = (row: EventRow) => JSON.parse(row.body) as CxEvent;
  * The PostgreSQL {@link EventStore}: one row per event in `cx_events`, deduplicated by the
  * primary key (workspace_id, message_id).
  *
- * Append order is the `seq` identity column. Identity values are handed out when rows are
- * inserted but become visible when their transaction commits, so with several concurrent
- * writers a `scan` may see seq 11 before seq 10 commits, and a reader whose cursor already
- * passed 10 will not see it. As long as appends to a workspace do not overlap in time, `scan`
- * order is exactly append order, as in the reference store. See the README.
+ * Append order is (`tx_id`, `seq`): the id of the writing transaction, then the identity
+ * column. Ordering by `seq` alone cannot make a cursor safe, because identity values are handed
+ * out row by row while rows become visible when their transaction commits: two batches appended
+ * at once interleave their `seq` values, so one may commit with seq 10 and 12 while the other,
+ * holding seq 11, is still running; when the committed one is the older transaction, even the
+ * xmin filter below lets 10 and 12 through, and a reader at 12 would never see 11. `scan`
+ * therefore only returns rows whose transaction is older than every transaction still in
+ * progress (`tx_id < pg_snapshot_xmin(pg_current_snapshot())`), and pages in (`tx_id`, `seq`)
+ * order. Every row that may still appear belongs to a transaction in progress now or not yet
+ * begun, whose id is at least that xmin, so it sorts after every row `scan` has returned: a
+ * cursor never skips a row. Within one append, and between appends that follow one another,
+ * this is exactly the order of the calls.
+ *
+ * The cost: a row becomes visible to `scan` only once every older transaction has finished, and
+ * xmin is cluster-wide, so a long transaction that has written anything, in any database of the
+ * server, holds back `scan` (not `get` or `listByProfile`) until it ends. See the README.
  */
 export function postgresEventStore({ pool, tables }: PostgresContext): EventStore {
   const { events } = tables;
@@ -131,22 +171,34 @@ export function postgresEventStore({ pool, tables }: PostgresContext): EventStor
 
     async scan(workspaceId, query) {
       const q = parseScanQuery(workspaceId, query);
-      const afterSeq = q.cursor === null ? 0 : positionOf(q.cursor, ['seq']).seq;
-      const params: unknown[] = [workspaceId, afterSeq, q.limit + 1];
-      const typeFilter = q.types === null ? '' : `AND type = ANY($${params.push(q.types)}::text[])`;
+      const after = q.cursor === null ? null : scanPositionOf(q.cursor);
+      const params: unknown[] = [workspaceId];
+      const bind = (value: unknown) => `$${params.push(value)}`;
+      // The xmin and the visibility of the rows come from the same statement snapshot, so every
+      // row of a transaction older than xmin that will ever commit is already visible here.
+      const where = ['workspace_id = $1', 'tx_id < pg_snapshot_xmin(pg_current_snapshot())'];
+      if (after !== null) {
+        where.push(
+          after.tx === null
+            ? `seq > ${bind(after.seq)}::bigint`
+            : `(tx_id, seq) > (${bind(after.tx)}::xid8, ${bind(after.seq)}::bigint)`,
+        );
+      }
+      if (q.types !== null) where.push(`type = ANY(${bind(q.types)}::text[])`);
       const result = await guard('events.scan', () =>
-        pool.query<EventRow>(
-          `SELECT seq, body::text AS body FROM ${events}
-           WHERE workspace_id = $1 AND seq > $2 ${typeFilter}
-           ORDER BY seq LIMIT $3`,
+        pool.query<ScanRow>(
+          `SELECT seq, tx_id::text AS tx, body::text AS body FROM ${events}
+           WHERE ${where.join(' AND ')}
+           ORDER BY tx_id, seq LIMIT ${bind(q.limit + 1)}`,
           params,
         ),
       );
       const page = result.rows.slice(0, q.limit);
+      const last = page[page.length - 1];
       return {
         items: page.map(toEvent),
         nextCursor:
-          result.rows.length > q.limit ? encodeCursor({ seq: Number(page[page.length - 1]!.seq) }) : null,
+          last && result.rows.length > q.limit ? encodeCursor({ tx: last.tx, seq: Number(last.seq) }) : null,
       };
     },
 

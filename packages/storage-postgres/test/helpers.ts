@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 
@@ -12,4 +13,26 @@ let counter = 0;
 export function freshSchema(prefix = 'cx'): string {
   counter += 1;
   return `${prefix}_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Waits until `scan` can see every committed event of a workspace: until no row of it belongs
+ * to a transaction at or above the cluster's xmin. Rows of a transaction stay hidden from
+ * `scan` while any older transaction runs, and xmin is cluster-wide, so a write elsewhere on the
+ * shared server (another test file, another run) can briefly hold back rows this test just
+ * appended. Tests that expect to read their own appends wait for that here; the poll ends as
+ * soon as the condition holds, and the test timeout bounds it.
+ */
+export async function untilScanSees(pool: pg.Pool, workspaceId: string, table = 'cx_events'): Promise<void> {
+  for (;;) {
+    const result = await pool.query<{ pending: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM ${table}
+         WHERE workspace_id = $1 AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
+       ) AS pending`,
+      [workspaceId],
+    );
+    if (!result.rows[0]!.pending) return;
+    await setTimeout(5);
+  }
 }

@@ -218,7 +218,9 @@ describe('many processes', () => {
 
   it('a forged cursor with a non-integer position fails with VALIDATION', async () => {
     const storage = postgresStorage({ pool });
-    const cursor = Buffer.from(JSON.stringify({ seq: 1.5 })).toString('base64url');
-    expect(await codeOf(() => storage.events.scan('acme', { cursor }))).toBe('VALIDATION');
+    for (const position of [{ seq: 1.5 }, { tx: 7, seq: 1 }, { tx: '7e3', seq: 1 }, { tx: '-1', seq: 1 }]) {
+      const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
+      expect(await codeOf(() => storage.events.scan('acme', { cursor }))).toBe('VALIDATION');
+    }
   });
 });

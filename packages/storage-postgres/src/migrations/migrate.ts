@@ -9,6 +9,7 @@ import { eventsMigration } from './0001-events';
 import { profilesMigration } from './0002-profiles';
 import { leasesMigration } from './0003-leases';
 import { documentsMigration } from './0004-documents';
+import { eventVisibilityMigration } from './0005-event-visibility';
 import type { Migration } from './migration';
 
 /** Every migration, in the order they apply. Append new ones; never edit a released one. */
@@ -17,6 +18,7 @@ const MIGRATIONS: readonly Migration[] = [
   profilesMigration,
   leasesMigration,
   documentsMigration,
+  eventVisibilityMigration,
 ];
 
 /** Options for {@link migrate}. */
