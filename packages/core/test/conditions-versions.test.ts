@@ -12,7 +12,16 @@ describe('version comparison', () => {
   });
 
   it('orders versions by SemVer precedence', () => {
-    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta', '1.0.0-rc.1', '1.0.0', '1.9.0', '1.10.0', '2.0.0'];
+    const ordered = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-beta',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.9.0',
+      '1.10.0',
+      '2.0.0',
+    ];
     for (let i = 1; i < ordered.length; i++) {
       expect(compareVersions(ordered[i - 1], ordered[i])).toBe(-1);
       expect(compareVersions(ordered[i], ordered[i - 1])).toBe(1);

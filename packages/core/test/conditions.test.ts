@@ -60,7 +60,12 @@ const cases: Case[] = [
   ['empty condition passes', {}, { hello: 'world' }, true],
   ['$eq pass', { occupation: { $eq: 'engineer' } }, { occupation: 'engineer' }, true],
   ['$ne fail', { level: { $ne: 'senior' } }, { level: 'senior' }, false],
-  ['$regex pass', { userAgent: { $regex: '(Mobile|Tablet)' } }, { userAgent: 'Android Mobile Browser' }, true],
+  [
+    '$regex pass',
+    { userAgent: { $regex: '(Mobile|Tablet)' } },
+    { userAgent: 'Android Mobile Browser' },
+    true,
+  ],
   ['$regex fail', { userAgent: { $regex: '(Mobile|Tablet)' } }, { userAgent: 'Chrome Desktop' }, false],
   ['$regexi', { userAgent: { $regexi: 'mobile' } }, { userAgent: 'Android MOBILE' }, true],
   ['$regex invalid is false', { userAgent: { $regex: '(' } }, { userAgent: '(' }, false],
@@ -97,7 +102,12 @@ const cases: Case[] = [
   ['$vlte', { v: { $vlte: '2.0.0' } }, { v: '2.0.1' }, false],
   ['$vne', { v: { $vne: '2.0.0' } }, { v: '2.0.1' }, true],
   ['unknown value operator is false (GrowthBook fallback)', { age: { $gtee: 1 } }, { age: 5 }, false],
-  ['unknown top-level $key is read as a path', { $groups: { $elemMatch: { $eq: 'a' } } }, { $groups: ['a'] }, true],
+  [
+    'unknown top-level $key is read as a path',
+    { $groups: { $elemMatch: { $eq: 'a' } } },
+    { $groups: ['a'] },
+    true,
+  ],
 ];
 
 describe('evalCondition (GrowthBook semantics)', () => {
@@ -131,9 +141,9 @@ describe('saved groups', () => {
 
   it('$savedGroup resolves list and condition groups and stops cycles', () => {
     expect(evalCondition({ email: 'a@x.vn' }, { $savedGroup: { id: 'typed' } }, groups)).toBe(true);
-    expect(evalCondition({ mail: 'a@x.vn' }, { $savedGroup: { id: 'typed', attributeKey: 'mail' } }, groups)).toBe(
-      true,
-    );
+    expect(
+      evalCondition({ mail: 'a@x.vn' }, { $savedGroup: { id: 'typed', attributeKey: 'mail' } }, groups),
+    ).toBe(true);
     expect(evalCondition({ age: 20 }, { $savedGroup: { id: 'adults' } }, groups)).toBe(true);
     expect(evalCondition({ age: 10 }, { $savedGroup: { id: 'adults' } }, groups)).toBe(false);
     expect(evalCondition({}, { $savedGroup: { id: 'loopA' } }, groups)).toBe(false);

@@ -12,6 +12,23 @@
  * ```
  */
 export function paddedVersionString(input: unknown): string {
+  if (typeof input === 'string' && input !== '') {
+    const cached = paddedCache.get(input);
+    if (cached !== undefined) return cached;
+    const padded = padVersion(input);
+    // Version attributes take few distinct values (app versions in the wild), so a small
+    // cache makes `$v*` operators nearly free; it is dropped whole when full to stay bounded.
+    if (paddedCache.size >= PADDED_CACHE_LIMIT) paddedCache.clear();
+    paddedCache.set(input, padded);
+    return padded;
+  }
+  return padVersion(input);
+}
+
+const PADDED_CACHE_LIMIT = 4096;
+const paddedCache = new Map<string, string>();
+
+function padVersion(input: unknown): string {
   let text: string = typeof input === 'number' ? String(input) : (input as string);
   if (!text || typeof text !== 'string') text = '0';
   const parts = text.replace(/(^v|\+.*$)/g, '').split(/[-.]/);

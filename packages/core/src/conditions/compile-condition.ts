@@ -163,7 +163,7 @@ function compileValue(condition: unknown, insensitive: boolean): ValuePredicate 
       const lower = condition.toLowerCase();
       return (value) => String(value).toLowerCase() === lower;
     }
-    // biome-ignore lint/style/useTemplate: GrowthBook coerces with `+ ""`, which calls valueOf first
+    // GrowthBook coerces with `+ ""` (valueOf first), not String() (toString first).
     return (value) => value + '' === condition;
   }
   if (typeof condition === 'number') return (value) => (value as number) * 1 === condition;

@@ -46,7 +46,7 @@ function checkCondition(condition: unknown, path: string, issues: ValidationIssu
         issue(issues, at, 'invalid_operand', `${key} takes an array of conditions`);
         continue;
       }
-      value.forEach((item, index) => checkCondition(item, join(at, index), issues));
+      for (const [index, item] of value.entries()) checkCondition(item, join(at, index), issues);
     } else if (key === '$not') {
       checkCondition(value, at, issues);
     } else if (key === '$savedGroup') {
@@ -93,7 +93,7 @@ function checkOperator(op: string, operand: unknown, path: string, issues: Valid
     case '$all':
     case '$alli':
       if (!Array.isArray(operand)) bad(`${op} takes an array`);
-      else operand.forEach((item, index) => checkValue(item, join(path, index), issues));
+      else for (const [index, item] of operand.entries()) checkValue(item, join(path, index), issues);
       return;
     case '$inGroup':
     case '$notInGroup':
