@@ -20,10 +20,15 @@ for (const dir of readdirSync(path.join(root, 'packages'))) {
     try {
       const fromEsm = await import(pathToFileURL(esm).href);
       const fromCjs = createRequire(path.join(pkgDir, 'package.json'))(cjs);
-      const esmKeys = Object.keys(fromEsm).filter((k) => k !== 'default').sort().join();
+      const esmKeys = Object.keys(fromEsm)
+        .filter((k) => k !== 'default')
+        .sort()
+        .join();
       const cjsKeys = Object.keys(fromCjs).sort().join();
       if (esmKeys !== cjsKeys) throw new Error(`ESM and CJS exports differ:\n  ${esmKeys}\n  ${cjsKeys}`);
-      console.log(`ok   ${pkg.name}${subpath === '.' ? '' : subpath.slice(1)} (${esmKeys.split(',').length} exports)`);
+      console.log(
+        `ok   ${pkg.name}${subpath === '.' ? '' : subpath.slice(1)} (${esmKeys.split(',').length} exports)`,
+      );
     } catch (error) {
       failures++;
       console.error(`FAIL ${pkg.name}${subpath.slice(1)}: ${error instanceof Error ? error.message : error}`);
