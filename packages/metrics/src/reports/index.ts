@@ -1,0 +1,9 @@
+export { type MetricDefinition, metricDefinitionSchema, parseMetricDefinition } from './definitions';
+export {
+  breakdownMarkdown,
+  funnelMarkdown,
+  markdownTable,
+  retentionMarkdown,
+  scoreMarkdown,
+  webMarkdown,
+} from './markdown';
