@@ -1,0 +1,53 @@
+import { COLLECTIONS, identifierDocKey } from '../collections';
+import { updateFlags } from '../identifiers/identifier-flags';
+import { requireProfile } from '../profiles/profile-ref';
+import { type IdentityRuntime, nowIso } from '../runtime';
+import { decisionsOf } from './person-documents';
+import { liftSuppression } from './suppression';
+
+/** Outcome of `identity.deletePerson`. */
+export interface DeletePersonOutcome {
+  /** Every profile id the person had (the canonical one and those merged into it). */
+  profileIds: string[];
+  /** How many events were deleted. */
+  events: number;
+  /** How many identifiers were tombstoned. */
+  identifiers: number;
+}
+
+/**
+ * Deletes a person everywhere (erasure request): events of every merged profile, profiles,
+ * identifiers, trait history, consent, decisions, merge logs and suppression flags. What stays
+ * is a tombstone per identifier, holding only a SHA-256 hash, so a replay of their events is
+ * refused with `DELETED` instead of bringing them back.
+ *
+ * Tombstones are written first: if the deletion is interrupted, no event can recreate the
+ * person in the meantime, and running it again finishes the job.
+ */
+export async function deletePerson(
+  runtime: IdentityRuntime,
+  workspaceId: string,
+  ref: unknown,
+): Promise<DeletePersonOutcome> {
+  const { storage } = runtime;
+  const record = await requireProfile(runtime, workspaceId, ref);
+  const members = await storage.profiles.members(workspaceId, record.id);
+  const keys = record.identifiers.map((i) => `${i.type}:${i.value}`);
+  const at = nowIso(runtime);
+  await updateFlags(runtime, workspaceId, keys, 'deleted', { at });
+  const events = await storage.events.deleteByProfile(workspaceId, members);
+  const decisions = await decisionsOf(runtime, workspaceId, members);
+  const merges = new Set(decisions.map((d) => d.value.mergeId).filter((id) => id !== undefined));
+  await Promise.all([
+    ...decisions.map((d) => storage.documents.delete(workspaceId, COLLECTIONS.decisions, d.key)),
+    ...[...merges].map((id) => storage.documents.delete(workspaceId, COLLECTIONS.merges, id)),
+    ...members.map((id) => storage.documents.delete(workspaceId, COLLECTIONS.state, id)),
+    ...keys.map((key) => storage.documents.delete(workspaceId, COLLECTIONS.links, identifierDocKey(key))),
+    liftSuppression(runtime, workspaceId, record.id),
+  ]);
+  await storage.profiles.delete(workspaceId, record.id);
+  // The recent-messageId window would answer `duplicate` to a replay; it must say `DELETED`.
+  runtime.recent.clear();
+  await runtime.bus?.publish('identity.profile.deleted', { workspaceId, profileIds: members });
+  return { profileIds: members, events, identifiers: keys.length };
+}

@@ -1,0 +1,51 @@
+import { ManualClock, memoryStorage, type Storage } from '@cx/core';
+import { describe, expect, it } from 'vitest';
+import { createIdentity } from '../src';
+import { identify, WS } from './helpers';
+
+describe('concurrent writers', () => {
+  it('a trait update lands on the survivor when another process merged the profile meanwhile', async () => {
+    const clock = new ManualClock('2026-03-01T00:00:00Z');
+    const base = memoryStorage({ clock });
+    let raced = false;
+    // Another process merges the profile away just before this one patches its traits.
+    const storage: Storage = {
+      ...base,
+      profiles: {
+        ...base.profiles,
+        async patchTraits(ws, profileId, patch) {
+          if (!raced) {
+            raced = true;
+            const other = await base.profiles.create(ws, {
+              identifiers: [{ type: 'user_id', value: 'other' }],
+            });
+            await base.profiles.merge(ws, { into: other.id, from: profileId });
+          }
+          return base.profiles.patchTraits(ws, profileId, patch);
+        },
+      },
+    };
+    const identity = createIdentity({ storage, clock });
+    await identity.ingest(WS, [identify({ anonymousId: 'a-1' }, { plan: 'free' })]);
+    expect(raced).toBe(false);
+    const result = await identity.ingest(WS, [identify({ anonymousId: 'a-1' }, { plan: 'pro' })]);
+    expect(raced).toBe(true);
+    expect(result.accepted).toBe(1);
+    const profile = await identity.getProfile(WS, { type: 'anonymous_id', value: 'a-1' });
+    expect(profile?.traits).toEqual({ plan: 'pro' });
+    expect(profile?.identifiers).toContainEqual({ type: 'user_id', value: 'other' });
+  });
+
+  it('two identity instances on one store resolve the same person to one profile', async () => {
+    const clock = new ManualClock('2026-03-01T00:00:00Z');
+    const storage = memoryStorage({ clock });
+    const a = createIdentity({ storage, clock });
+    const b = createIdentity({ storage, clock });
+    const [first, second] = await Promise.all([
+      a.ingest(WS, [identify({ userId: 'u-1' }, { email: 'x@x.io' })]),
+      b.ingest(WS, [identify({ userId: 'u-1', anonymousId: 'a-9' })]),
+    ]);
+    expect(first.results[0]!.profileId).toBe(second.results[0]!.profileId);
+    expect((await storage.profiles.list(WS)).items).toHaveLength(1);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { identify, setup, track, WS } from './helpers';
+
+describe('privacy', () => {
+  it('deletes a person everywhere and refuses replays of their events', async () => {
+    const { identity, storage, bus } = setup();
+    const deleted: string[][] = [];
+    bus.subscribe('identity.profile.deleted', ({ profileIds }) => {
+      deleted.push(profileIds);
+    });
+    const events = [
+      track({ anonymousId: 'a-1' }),
+      identify({ userId: 'u-1' }, { email: 'gone@x.io' }),
+      track({ userId: 'u-1', anonymousId: 'a-1' }),
+    ];
+    await identity.ingest(WS, events);
+    const keep = await identity.ingest(WS, [identify({ userId: 'u-2' }, { email: 'stay@x.io' })]);
+    const person = await identity.getProfile(WS, { type: 'email', value: 'gone@x.io' });
+    const outcome = await identity.deletePerson(WS, { type: 'email', value: 'gone@x.io' });
+    expect(outcome).toMatchObject({ events: 3, identifiers: 3 });
+    expect(outcome.profileIds.sort()).toEqual([person!.id, ...person!.mergedProfileIds].sort());
+    expect(deleted).toEqual([outcome.profileIds]);
+
+    expect(await identity.getProfile(WS, { type: 'user_id', value: 'u-1' })).toBeNull();
+    for (const id of outcome.profileIds) expect(await storage.profiles.get(WS, id)).toBeNull();
+    const remaining = [];
+    for (const collection of [
+      'identity.decisions',
+      'identity.merges',
+      'identity.profile-state',
+      'identity.links',
+    ]) {
+      remaining.push(...(await storage.documents.list(WS, collection, { limit: 1000 })).items);
+    }
+    expect(JSON.stringify(remaining)).not.toContain('gone@x.io');
+    expect(JSON.stringify(remaining)).not.toContain(person!.id);
+    const tombstones = await storage.documents.list(WS, 'identity.flags');
+    expect(tombstones.items).toHaveLength(3);
+    expect(JSON.stringify(tombstones.items)).not.toContain('gone@x.io');
+    expect((await storage.events.scan(WS)).items.map((e) => e.profileId)).toEqual([
+      keep.results[0]!.profileId,
+    ]);
+
+    const replay = await identity.ingest(WS, events);
+    expect(replay.results.map((r) => [r.status, r.code])).toEqual([
+      ['rejected', 'DELETED'],
+      ['rejected', 'DELETED'],
+      ['rejected', 'DELETED'],
+    ]);
+    expect(await identity.getProfile(WS, { type: 'anonymous_id', value: 'a-1' })).toBeNull();
+    expect((await identity.getProfile(WS, { type: 'email', value: 'stay@x.io' }))?.eventCounts.total).toBe(1);
+  });
+
+  it('suppresses and unsuppresses a person', async () => {
+    const { identity, storage } = setup();
+    const first = await identity.ingest(WS, [
+      identify({ userId: 'u-1', anonymousId: 'a-1' }, { email: 's@x.io' }),
+    ]);
+    const profileId = first.results[0]!.profileId!;
+    expect(await identity.suppress(WS, { type: 'email', value: 's@x.io' })).toEqual({
+      profileId,
+      suppressed: true,
+    });
+    const blocked = await identity.ingest(WS, [
+      track({ anonymousId: 'a-1' }),
+      track({ anonymousId: 'new-device', context: { traits: { email: 's@x.io' } } }),
+      track({ anonymousId: 'someone-else' }),
+    ]);
+    expect(blocked.results.map((r) => [r.status, r.code])).toEqual([
+      ['suppressed', 'SUPPRESSED'],
+      ['suppressed', 'SUPPRESSED'],
+      ['accepted', undefined],
+    ]);
+    expect(blocked.results[0]!.profileId).toBe(profileId);
+    expect(blocked.suppressed).toBe(2);
+    expect(
+      await storage.profiles.findByIdentifier(WS, { type: 'anonymous_id', value: 'new-device' }),
+    ).toBeNull();
+    const view = await identity.getProfile(WS, { profileId });
+    expect(view).toMatchObject({ suppressed: true, eventCounts: { total: 1 } });
+
+    expect(await identity.unsuppress(WS, { profileId })).toEqual({ profileId, suppressed: false });
+    const after = await identity.ingest(WS, [track({ anonymousId: 'a-1' })]);
+    expect(after.results[0]).toMatchObject({ status: 'accepted', profileId });
+    expect((await identity.getProfile(WS, { profileId }))?.suppressed).toBe(false);
+  });
+
+  it('exports everything about a person as JSON', async () => {
+    const { identity } = setup();
+    await identity.ingest(WS, [
+      track({ anonymousId: 'a-1' }),
+      identify(
+        { userId: 'u-1' },
+        { email: 'me@x.io', name: 'Me' },
+        { context: { consent: { categoryPreferences: { ads: false } } } },
+      ),
+    ]);
+    await identity.ingest(WS, [track({ anonymousId: 'a-1', userId: 'u-1' })]);
+    const data = await identity.exportPerson(WS, { type: 'user_id', value: 'u-1' });
+    const json = JSON.parse(JSON.stringify(data));
+    expect(json.profile.traits).toEqual({ email: 'me@x.io', name: 'Me' });
+    expect(json.profile.consent).toEqual({ ads: false });
+    expect(json.profiles).toHaveLength(2);
+    expect(json.events).toHaveLength(3);
+    expect(json.decisions.map((d: { kind: string }) => d.kind)).toEqual(['merged']);
+    expect(json.merges).toHaveLength(1);
+    expect(json.merges[0].before.from.identifiers).toEqual([{ type: 'anonymous_id', value: 'a-1' }]);
+    expect(json.states[json.profile.id].traits.name.value).toBe('Me');
+  });
+});
