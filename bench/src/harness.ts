@@ -84,3 +84,20 @@ export async function runBenchmark(benchmark: Benchmark): Promise<BenchmarkResul
 function round(value: number, digits = 4): number {
   return Number(value.toPrecision(digits + 2));
 }
+
+/**
+ * Times cx and its peer in the same run, alternating which goes first from run to run so that
+ * neither always pays for a cold cache or profits from a warm one.
+ */
+export async function timeSideBySide(
+  run: number,
+  cx: () => unknown,
+  peer: () => unknown,
+): Promise<{ cxMs: number; peerMs: number }> {
+  if (run % 2 === 0) {
+    const cxMs = await timeMs(cx);
+    return { cxMs, peerMs: await timeMs(peer) };
+  }
+  const peerMs = await timeMs(peer);
+  return { cxMs: await timeMs(cx), peerMs };
+}

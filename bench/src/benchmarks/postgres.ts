@@ -3,7 +3,7 @@ import { migrate, postgresStorage } from '@cx/storage-postgres';
 import pg from 'pg';
 import { batches, normalizedEvents } from '../data/sample-events';
 import type { Benchmark } from '../harness';
-import { perSecond, timeMs } from '../harness';
+import { perSecond, timeSideBySide } from '../harness';
 
 const APPEND_EVENTS = 50_000;
 const BATCH = 500;
@@ -100,15 +100,7 @@ const appendPostgres: Benchmark = {
       for (const batch of batches(events, BATCH)) await storage.events.append(WORKSPACE, batch);
     };
     const peer = () => peerAppend(db);
-    let cxMs: number;
-    let peerMs: number;
-    if (id % 2 === 0) {
-      cxMs = await timeMs(cx);
-      peerMs = await timeMs(peer);
-    } else {
-      peerMs = await timeMs(peer);
-      cxMs = await timeMs(cx);
-    }
+    const { cxMs, peerMs } = await timeSideBySide(id, cx, peer);
     return { value: perSecond(APPEND_EVENTS, cxMs), peerValue: perSecond(APPEND_EVENTS, peerMs) };
   },
   async teardown() {

@@ -6,7 +6,7 @@ import { sqliteStorage } from '@cx/storage-sqlite';
 import Database from 'better-sqlite3';
 import { batches, normalizedEvents } from '../data/sample-events';
 import type { Benchmark } from '../harness';
-import { perSecond, timeMs } from '../harness';
+import { perSecond, timeSideBySide } from '../harness';
 
 const APPEND_EVENTS = 50_000;
 const BATCH = 500;
@@ -82,15 +82,7 @@ const appendSqlite: Benchmark = {
       await storage.close();
     };
     const peer = peerAppend(cxFile, path.join(dir, `peer-${id}.db`));
-    let cxMs: number;
-    let peerMs: number;
-    if (id % 2 === 0) {
-      cxMs = await timeMs(cx);
-      peerMs = await timeMs(peer);
-    } else {
-      peerMs = await timeMs(peer);
-      cxMs = await timeMs(cx);
-    }
+    const { cxMs, peerMs } = await timeSideBySide(id, cx, peer);
     return { value: perSecond(APPEND_EVENTS, cxMs), peerValue: perSecond(APPEND_EVENTS, peerMs) };
   },
   async teardown() {
