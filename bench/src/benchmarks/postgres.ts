@@ -1,5 +1,6 @@
 import type { CxEvent } from '@cx/core';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@cx/storage-postgres/testing';
 import pg from 'pg';
 import { batches, normalizedEvents } from '../data/sample-events';
 import type { Benchmark } from '../harness';
@@ -11,22 +12,10 @@ const WORKSPACE = 'bench';
 const PEER_SCHEMA = 'peer';
 const COLUMNS = 6;
 
-const serverUrl = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `cx_bench_${process.pid}`;
-
+let database: TemporaryDatabase | undefined;
 let pool: pg.Pool | undefined;
 let events: CxEvent[] = [];
 let run = 0;
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** `INSERT ... VALUES ($1, ..., $6), ($7, ...), ...` for `rows` rows. */
 function multiRowInsert(rows: number): string {
@@ -80,11 +69,8 @@ const appendPostgres: Benchmark = {
   higherIsBetter: true,
   peer: 'pg multi-row INSERT',
   async setup() {
-    await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await onServer(`CREATE DATABASE ${database}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${database}`;
-    pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+    database = await createTemporaryDatabase({ prefix: 'cx_bench' });
+    pool = new pg.Pool({ connectionString: database.url, max: 4 });
     await migrate(pool);
     await migrate(pool, { schema: PEER_SCHEMA });
     events = normalizedEvents(APPEND_EVENTS, Date.parse('2026-01-01T00:00:00Z'));
@@ -106,7 +92,7 @@ const appendPostgres: Benchmark = {
   async teardown() {
     await pool?.end();
     pool = undefined;
-    await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   },
 };
 
