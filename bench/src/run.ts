@@ -5,12 +5,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Benchmark, type BenchmarkResult, runBenchmark } from './harness';
 
 /*
- * Runs every benchmark in src/benchmarks (or those whose name contains the first argument),
+ * Runs every benchmark in src/benchmarks (or those whose name contains one of the arguments),
  * prints a table and writes bench/results.json. Results of benchmarks not run this time are kept.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsFile = path.join(here, '..', 'results.json');
-const filter = process.argv[2] ?? '';
+const filters = process.argv.slice(2);
 
 async function loadBenchmarks(): Promise<Benchmark[]> {
   const dir = path.join(here, 'benchmarks');
@@ -20,7 +20,7 @@ async function loadBenchmarks(): Promise<Benchmark[]> {
     const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { benchmarks?: Benchmark[] };
     all.push(...(mod.benchmarks ?? []));
   }
-  return all.filter((benchmark) => benchmark.name.includes(filter));
+  return all.filter((benchmark) => filters.length === 0 || filters.some((f) => benchmark.name.includes(f)));
 }
 
 async function readPrevious(): Promise<BenchmarkResult[]> {
