@@ -8,7 +8,13 @@
  */
 
 export * from './clv';
-export { type PersonKey, personKeySchema } from './events/person-key';
+export { type CanonicalProfiles, type PersonKey, personKeySchema } from './events/person-key';
+export {
+  createProfileResolver,
+  ProfileResolver,
+  type ProfileResolverOptions,
+  profileResolverOptionsSchema,
+} from './events/profile-resolver';
 export * from './funnels';
 export * from './reports';
 export * from './retention';

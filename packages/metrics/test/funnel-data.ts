@@ -44,3 +44,62 @@ export function generateEvents(seed: number, count: number, people = 12): CxEven
   }
   return events;
 }
+
+/** The profile store operations that give a merged data set its identity links. */
+export interface ProfilePlan {
+  /** Profiles to create, in order. */
+  create: string[];
+  /** Merges to run after creating, in order (chains merge their tail first: C into B, then B into A). */
+  merges: { into: string; from: string }[];
+  /** Profiles to delete last (with every profile merged into them). */
+  deletes: string[];
+}
+
+/**
+ * {@link generateEvents} re-attributed for identity-merge tests: each person gets 1, 2 or 3
+ * profiles (half, 30% and 20% of people), merged into one survivor as a star (B and C into A) or
+ * a chain (C into B, then B into A); 70% of events carry one of their person's profiles (picked at
+ * random, so a person's events are spread over profiles the way anonymous browsing, sign-up and
+ * log-ins spread them), the rest none. Some ids stay unmerged on purpose: a profile never stored
+ * (`ghost`), one created and deleted (`gone`), and, for a few people, the whole merged group
+ * deleted afterwards, so their events fall apart again.
+ */
+export function generateMergedData(
+  seed: number,
+  count: number,
+  people = 12,
+): { events: CxEvent[]; plan: ProfilePlan } {
+  const random = seededRandom(seed * 7919 + 13);
+  const plan: ProfilePlan = { create: [], merges: [], deletes: [] };
+  const profilesOf: string[][] = [];
+  for (let p = 0; p < people; p++) {
+    const roll = random.next();
+    const size = roll < 0.5 ? 1 : roll < 0.8 ? 2 : 3;
+    const ids = ['a', 'b', 'c'].slice(0, size).map((suffix) => `p-u${p}-${suffix}`);
+    // Who survives is random, so ids do not sort by role.
+    const order = ids.map((id) => [random.next(), id] as const).sort((x, y) => x[0] - y[0]);
+    const [survivor, second, third] = order.map(([, id]) => id);
+    plan.create.push(...ids);
+    if (second !== undefined && third !== undefined && random.next() < 0.5) {
+      plan.merges.push({ into: second, from: third }, { into: survivor!, from: second });
+    } else {
+      if (second !== undefined) plan.merges.push({ into: survivor!, from: second });
+      if (third !== undefined) plan.merges.push({ into: survivor!, from: third });
+    }
+    if (size > 1 && random.next() < 0.15) plan.deletes.push(survivor!);
+    if (random.next() < 0.2) {
+      plan.create.push(`p-u${p}-gone`);
+      plan.deletes.push(`p-u${p}-gone`);
+      ids.push(`p-u${p}-gone`);
+    }
+    if (random.next() < 0.2) ids.push(`p-u${p}-ghost`);
+    profilesOf.push(ids);
+  }
+  const events = generateEvents(seed, count, people).map((event) => {
+    const person = Number((event.userId ?? event.anonymousId!).replace(/^(anon-)?u/, ''));
+    const ids = profilesOf[person]!;
+    const profileId = random.next() < 0.7 ? ids[random.int(ids.length)]! : null;
+    return { ...event, profileId };
+  });
+  return { events, plan };
+}

@@ -1,10 +1,10 @@
-import type { Storage } from '@cx/core';
+import { memoryStorage, type Storage } from '@cx/core';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
 import { sqliteStorage } from '@cx/storage-sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type FunnelDefinitionInput, sqlFunnel, streamFunnel } from '../src';
-import { generateEvents } from './funnel-data';
+import { compileFunnel, type FunnelDefinitionInput, funnelSql, sqlFunnel, streamFunnel } from '../src';
+import { generateEvents, generateMergedData, type ProfilePlan } from './funnel-data';
 
 const HOUR = 3_600_000;
 const steps3 = [{ event: 'A' }, { event: 'B' }, { event: 'C' }];
@@ -101,24 +101,52 @@ const definitions: Record<string, FunnelDefinitionInput> = {
     windowMs: 24 * HOUR,
     personKey: 'anonymous',
   },
+  'profile person key (as attributed on arrival)': {
+    steps: steps3,
+    windowMs: 24 * HOUR,
+    personKey: 'profile',
+  },
+  'profile person key, held cartId, strict': {
+    steps: steps3,
+    windowMs: 48 * HOUR,
+    holdConstant: 'cartId',
+    order: 'strict',
+    personKey: 'profile',
+  },
 };
+
+/** Creates, merges and deletes profiles through the port, so every store holds real links. */
+async function applyPlan(storage: Storage, workspace: string, plan: ProfilePlan): Promise<void> {
+  for (const id of plan.create) await storage.profiles.create(workspace, { id });
+  for (const merge of plan.merges) await storage.profiles.merge(workspace, merge);
+  for (const id of plan.deletes) await storage.profiles.delete(workspace, id);
+}
 
 const SEEDS = [1, 2, 3, 4];
 let pool: pg.Pool;
 let postgres: Storage;
 let sqlite: Storage;
+let memory: Storage;
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: inject('postgresUrl'), max: 4 });
   await migrate(pool);
   postgres = postgresStorage({ pool });
   sqlite = sqliteStorage({ filename: ':memory:' });
+  memory = memoryStorage();
   for (const seed of SEEDS) {
     // Dense data for some seeds (many events per person), sparse for others.
     const events = generateEvents(seed, seed % 2 === 0 ? 1500 : 500, seed % 2 === 0 ? 8 : 30);
     for (const storage of [postgres, sqlite]) {
       const result = await storage.events.append(`w${seed}`, events);
       expect(result.rejected).toEqual([]);
+    }
+    // The same shapes with each person's events spread over 1–3 profiles merged into one.
+    const merged = generateMergedData(seed, seed % 2 === 0 ? 1500 : 500, seed % 2 === 0 ? 8 : 30);
+    for (const storage of [memory, postgres, sqlite]) {
+      const result = await storage.events.append(`m${seed}`, merged.events);
+      expect(result.rejected).toEqual([]);
+      await applyPlan(storage, `m${seed}`, merged.plan);
     }
   }
 });
@@ -138,5 +166,57 @@ describe.each(Object.entries(definitions))('funnel: %s', (_, definition) => {
     expect(fromPostgres).toEqual(streamed);
     // The comparison must not be vacuous: people enter every funnel on this data.
     expect(streamed.entered).toBeGreaterThan(0);
+  });
+});
+
+describe.each(Object.entries(definitions))('funnel over merged profiles: %s', (_, definition) => {
+  it.each(SEEDS)(
+    'streaming on three profile stores, SQLite and PostgreSQL agree on data set %i',
+    async (seed) => {
+      const workspace = `m${seed}`;
+      // Streaming resolves through each store's ProfileStore port; SQL walks merged_into itself.
+      const streamed = await streamFunnel(memory, workspace, definition);
+      expect(await streamFunnel(sqlite, workspace, definition)).toEqual(streamed);
+      expect(await streamFunnel(postgres, workspace, definition)).toEqual(streamed);
+      expect(await sqlFunnel(sqlite, workspace, definition)).toEqual(streamed);
+      expect(await sqlFunnel(postgres, workspace, definition)).toEqual(streamed);
+      expect(streamed.entered).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe('the canonical person key on merged profiles', () => {
+  const funnel = { steps: steps3, windowMs: 24 * HOUR } satisfies FunnelDefinitionInput;
+
+  it('is the default', () => {
+    expect(compileFunnel(funnel).definition.personKey).toBe('canonical');
+  });
+
+  it.each(SEEDS)(
+    'counts merged profiles once, where the arrival key counts them apart (data set %i)',
+    async (seed) => {
+      const workspace = `m${seed}`;
+      const canonical = await sqlFunnel(postgres, workspace, funnel);
+      const arrival = await sqlFunnel(postgres, workspace, { ...funnel, personKey: 'profile' });
+      expect(canonical.entered).toBeLessThan(arrival.entered);
+      // On the unmerged twin data set (no profiles stored) both keys agree.
+      const plain = await sqlFunnel(postgres, `w${seed}`, funnel);
+      expect(plain).toEqual(await sqlFunnel(postgres, `w${seed}`, { ...funnel, personKey: 'profile' }));
+    },
+  );
+
+  it('is one parameterised statement in both dialects', () => {
+    const compiled = compileFunnel(funnel);
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const { text, params } = funnelSql(
+        compiled,
+        dialect,
+        { events: 'cx_events', profiles: 'cx_profiles' },
+        'merge-workspace',
+      );
+      expect(text.startsWith('WITH RECURSIVE')).toBe(true);
+      expect(text).not.toContain('merge-workspace');
+      expect(params.filter((value) => value === 'merge-workspace')).toHaveLength(4);
+    }
   });
 });

@@ -59,7 +59,8 @@ const timeSchema = z.union([z.iso.datetime(), z.number().int()]);
  * streaming and the SQL implementation, proved by differential tests):
  *
  * - Events are those of type `track`, `page` or `screen` in `[from, to)`, grouped by person
- *   (see `personKey`) and, with `holdConstant`, also by that property's value (events without it
+ *   (see `personKey`: by default the surviving profile after identity merges, so the events of
+ *   merged profiles form one person's sequence) and, with `holdConstant`, also by that property's value (events without it
  *   are ignored), ordered by timestamp then arrival.
  * - `sequential`: every event matching step 1 starts an attempt; each following required step is
  *   matched by the earliest later matching event. The attempt stops at the first step that is
@@ -98,7 +99,11 @@ export const funnelDefinitionSchema = z.object({
       attribution: z.enum(['first-touch', 'last-touch']).default('first-touch'),
     })
     .optional(),
-  personKey: personKeySchema.default('profile'),
+  /**
+   * Who is one person (see `personKeySchema`); default `canonical`: the surviving profile after
+   * identity merges, so a visitor who browsed anonymously and then signed up counts once.
+   */
+  personKey: personKeySchema.default('canonical'),
   /** Inclusive start, ISO or epoch ms. */
   from: timeSchema.optional(),
   /** Exclusive end, ISO or epoch ms. */

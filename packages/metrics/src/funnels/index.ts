@@ -14,4 +14,9 @@ export {
 } from './definition';
 export type { FunnelResult, FunnelSeries, FunnelStepResult, TimeSummary } from './funnel-result';
 export { funnelSql, sqlFunnel } from './sql-funnel';
-export { createStreamingFunnel, StreamingFunnel, streamFunnel } from './streaming-funnel';
+export {
+  createStreamingFunnel,
+  StreamingFunnel,
+  type StreamingFunnelOptions,
+  streamFunnel,
+} from './streaming-funnel';

@@ -1,4 +1,11 @@
-import { AdapterError, assertWorkspaceId, ConfigError, isCxError, type Storage } from '@cx/core';
+import {
+  AdapterError,
+  assertWorkspaceId,
+  ConfigError,
+  isCxError,
+  type SqlTables,
+  type Storage,
+} from '@cx/core';
 import {
   type CompiledFunnel,
   compileFunnel,
@@ -7,7 +14,7 @@ import {
 } from './definition';
 import { buildFunnelResult, type FunnelFactRow, type FunnelResult } from './funnel-result';
 import { type SqlDialect, sqlDialect } from './sql-dialect';
-import { personKeyExpression } from './sql-person';
+import { CANONICAL_CTE, canonicalProfilesCtes, personKeyExpression } from './sql-person';
 
 const PROPS = 'properties';
 
@@ -62,11 +69,13 @@ function matcherSql(d: SqlDialect, matcher: EventMatcher): string {
  * start, so "the chain of the first matching event after me" is a plain `MIN() OVER (following
  * rows)`, which both engines run in one sort. Windows and exclusions are applied at the entry,
  * the deepest attempt per person is kept, and a final pass ranks times for nearest-rank percentiles.
+ * Under the `canonical` person key, a recursive CTE over the profiles table maps merged profiles to
+ * their surviving one and is LEFT JOINed to the events (see `canonicalProfilesCtes`).
  */
 export function funnelSql(
   funnel: CompiledFunnel,
   dialect: 'sqlite' | 'postgres',
-  table: string,
+  tables: Pick<SqlTables, 'events' | 'profiles'>,
   workspaceId: string,
 ): { text: string; params: unknown[] } {
   const d = sqlDialect(dialect);
@@ -92,15 +101,22 @@ export function funnelSql(
     definition.breakdown === undefined
       ? 'NULL'
       : d.scalarJsonAt([PROPS, ...definition.breakdown.property.split('.')]);
+  const canonical = definition.personKey === 'canonical';
+  const source = canonical
+    ? `${tables.events} LEFT JOIN ${CANONICAL_CTE} ON ${CANONICAL_CTE}.id = profile_id`
+    : tables.events;
   const base = `SELECT ${personKeyExpression(definition.personKey)} AS person, ${held ?? "''"} AS hv, ts, seq, ${bd} AS bd,
       ${[...stepFlags, ...exclusionFlags].join(',\n      ')}
-    FROM ${table} WHERE ${conditions.join(' AND ')}`;
+    FROM ${source} WHERE ${conditions.join(' AND ')}`;
   const anyFlag = [...definition.steps.map((_, k) => `s${k}`), ...exclusions.map((_, e) => `x${e}`)].join(
     ' + ',
   );
   const ranked = `SELECT *, ROW_NUMBER() OVER (${partition}) AS pos FROM (${base}) AS b${strict ? '' : ` WHERE ${anyFlag} > 0`}`;
 
-  const ctes: string[] = [`ranked AS (${ranked})`];
+  const ctes: string[] = [
+    ...(canonical ? canonicalProfilesCtes(d, tables.profiles, workspaceId) : []),
+    `ranked AS (${ranked})`,
+  ];
   let facts: string;
   if (any) {
     const range = `(PARTITION BY person, hv ORDER BY ts RANGE BETWEEN CURRENT ROW AND ${d.int(definition.windowMs)} FOLLOWING)`;
@@ -210,10 +226,10 @@ export function funnelSql(
     facts = lines.join('\n    UNION ALL ');
     ctes.push(`labelled AS (SELECT *, ${label} AS label FROM attempts)`);
   }
-  const source = any ? 'attempts' : 'labelled';
+  const scored = any ? 'attempts' : 'labelled';
   const entryTs = any ? 't0' : 'entry_ts';
   ctes.push(
-    `chosen AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY person ORDER BY depth DESC, ${entryTs}, seq0) AS rk FROM ${source})`,
+    `chosen AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY person ORDER BY depth DESC, ${entryTs}, seq0) AS rk FROM ${scored})`,
     `persons AS (SELECT * FROM chosen WHERE rk = 1)`,
     `facts AS (${facts})`,
     definition.breakdown === undefined
@@ -223,7 +239,7 @@ export function funnelSql(
       ROW_NUMBER() OVER (PARTITION BY g, label, step ORDER BY dur) AS rn,
       COUNT(*) OVER (PARTITION BY g, label, step) AS n FROM grouped)`,
   );
-  const text = `WITH ${ctes.join(',\n')}
+  const text = `WITH ${canonical ? 'RECURSIVE ' : ''}${ctes.join(',\n')}
 SELECT g, label, step, MAX(n) AS n,
   MAX(CASE WHEN rn = (n + 1) / 2 THEN dur END) AS p50,
   MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN dur END) AS p90
@@ -248,7 +264,9 @@ function positional(text: string, params: readonly unknown[]): { text: string; p
 /**
  * Computes a funnel inside the database with one SQL statement, on any storage adapter with the
  * `sql` capability (PostgreSQL, SQLite ≥ 3.38). Same semantics and same result as
- * {@link streamFunnel}. Throws a `ConfigError` when the storage has no SQL access.
+ * {@link streamFunnel}; under the `canonical` person key (the default) merged profiles are
+ * resolved in the same statement from the profiles table. Throws a `ConfigError` when the storage
+ * has no SQL access.
  *
  * @example
  * ```ts
@@ -270,7 +288,7 @@ export async function sqlFunnel(
   if (!storage.capabilities.sql || storage.sql === undefined) {
     throw new ConfigError(`The ${storage.name} storage has no SQL access; use streamFunnel instead`);
   }
-  const { text, params } = funnelSql(funnel, storage.sql.dialect, storage.sql.tables.events, workspaceId);
+  const { text, params } = funnelSql(funnel, storage.sql.dialect, storage.sql.tables, workspaceId);
   let rows: Record<string, unknown>[];
   try {
     rows = await storage.sql.query(text, params);

@@ -1,6 +1,8 @@
-import { type CxEvent, parseOrThrow } from '@cx/core';
+import { type CxEvent, parseOrThrow, type Storage } from '@cx/core';
 import { z } from 'zod';
-import { personKeySchema, personOf } from '../events/person-key';
+import { type CanonicalProfiles, personKeySchema, personOf } from '../events/person-key';
+import { createProfileResolver } from '../events/profile-resolver';
+import { scanEventPages } from '../events/read-events';
 import { bucketLabel, bucketStart, bucketsBetween, timeBucketSchema } from '../stats/time-buckets';
 
 /** A stored retention definition. */
@@ -19,8 +21,10 @@ export const retentionSchema = z.object({
   measure: z.enum(['on', 'on-or-after']).default('on'),
   /** How many periods after the cohort's to report. */
   periods: z.number().int().positive().max(400).default(8),
-  personKey: personKeySchema.default('profile'),
+  /** Who is one person (see `personKeySchema`); default `canonical`, merged profiles counted once. */
+  personKey: personKeySchema.default('canonical'),
 });
+type ParsedRetention = z.output<typeof retentionSchema>;
 /** See {@link retentionSchema}. */
 export type RetentionDefinition = z.input<typeof retentionSchema>;
 
@@ -43,11 +47,42 @@ export interface RetentionTable {
   average: (number | null)[];
 }
 
+/** Per person, the periods with a start and with a return event, and the last period seen. */
+class RetentionActivity {
+  readonly starts = new Map<string, Set<number>>();
+  readonly returns = new Map<string, Set<number>>();
+  lastSeen = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly def: ParsedRetention) {}
+
+  add(event: CxEvent, profiles: CanonicalProfiles | undefined): void {
+    if (event.type !== 'track' && event.type !== 'page' && event.type !== 'screen') return;
+    const { def } = this;
+    const name = event.type === 'track' ? event.event : null;
+    const bucket = bucketStart(Date.parse(event.timestamp), def.bucket);
+    if (bucket > this.lastSeen) this.lastSeen = bucket;
+    const person = personOf(event, def.personKey, profiles);
+    if (def.startEvent === undefined || name === def.startEvent) mark(this.starts, person, bucket);
+    if (def.returnEvent === undefined || name === def.returnEvent) mark(this.returns, person, bucket);
+  }
+}
+
+function mark(map: Map<string, Set<number>>, person: string, bucket: number): void {
+  let set = map.get(person);
+  if (set === undefined) {
+    set = new Set();
+    map.set(person, set);
+  }
+  set.add(bucket);
+}
+
 /**
  * A cohort retention table from events: cohorts by first (or every) start event per UTC day,
  * ISO week or month, and for each later period the share of the cohort that came back in that
  * period (`on`) or in that period or later (`on-or-after`). Periods after the last event seen are
- * not counted in `average`.
+ * not counted in `average`. `profiles` resolves merged profiles for the `canonical` key (load its
+ * ids first when it is a `ProfileResolver`); without it merges are unknown and `canonical` counts
+ * like `profile`. {@link readCohortRetention} reads and resolves from storage.
  *
  * @example
  * ```ts
@@ -57,29 +92,42 @@ export interface RetentionTable {
 export function cohortRetention(
   events: Iterable<CxEvent>,
   definition: RetentionDefinition = {},
+  profiles?: CanonicalProfiles,
 ): RetentionTable {
   const def = parseOrThrow(retentionSchema, definition, 'retention');
-  const starts = new Map<string, Set<number>>();
-  const returns = new Map<string, Set<number>>();
-  let lastSeen = Number.NEGATIVE_INFINITY;
-  const add = (map: Map<string, Set<number>>, person: string, bucket: number) => {
-    let set = map.get(person);
-    if (set === undefined) {
-      set = new Set();
-      map.set(person, set);
-    }
-    set.add(bucket);
-  };
-  for (const event of events) {
-    if (event.type !== 'track' && event.type !== 'page' && event.type !== 'screen') continue;
-    const name = event.type === 'track' ? event.event : null;
-    const ts = Date.parse(event.timestamp);
-    const bucket = bucketStart(ts, def.bucket);
-    if (bucket > lastSeen) lastSeen = bucket;
-    const person = personOf(event, def.personKey);
-    if (def.startEvent === undefined || name === def.startEvent) add(starts, person, bucket);
-    if (def.returnEvent === undefined || name === def.returnEvent) add(returns, person, bucket);
+  const activity = new RetentionActivity(def);
+  for (const event of events) activity.add(event, profiles);
+  return retentionTable(def, activity);
+}
+
+/**
+ * {@link cohortRetention} over a workspace's stored events, read through `storage.events.scan`;
+ * under the `canonical` key (the default) each page's profiles are resolved through
+ * `storage.profiles` (batched and cached, see `ProfileResolver`), so a person who signed up on one
+ * profile and came back on a profile merged with it is retained, once.
+ *
+ * @example
+ * ```ts
+ * const table = await readCohortRetention(storage, 'acme', { startEvent: 'Signed Up', bucket: 'month' });
+ * ```
+ */
+export async function readCohortRetention(
+  storage: Storage,
+  workspaceId: string,
+  definition: RetentionDefinition = {},
+): Promise<RetentionTable> {
+  const def = parseOrThrow(retentionSchema, definition, 'retention');
+  const profiles = def.personKey === 'canonical' ? createProfileResolver(storage, workspaceId) : undefined;
+  const activity = new RetentionActivity(def);
+  for await (const page of scanEventPages(storage, workspaceId, ['track', 'page', 'screen'])) {
+    await profiles?.load(page.map((event) => event.profileId));
+    for (const event of page) activity.add(event, profiles);
   }
+  return retentionTable(def, activity);
+}
+
+function retentionTable(def: ParsedRetention, activity: RetentionActivity): RetentionTable {
+  const { starts, returns, lastSeen } = activity;
   const cohorts = new Map<number, { size: number; retained: number[] }>();
   for (const [person, periods] of starts) {
     const entries = def.cohort === 'first-time' ? [Math.min(...periods)] : [...periods];

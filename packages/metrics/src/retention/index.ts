@@ -3,6 +3,13 @@ export {
   cohortRetention,
   type RetentionDefinition,
   type RetentionTable,
+  readCohortRetention,
   retentionSchema,
 } from './cohorts';
-export { type RepeatPurchaseResult, repeatPurchases } from './repeat-purchase';
+export {
+  type RepeatPurchaseOptions,
+  type RepeatPurchaseResult,
+  readRepeatPurchases,
+  repeatPurchaseOptionsSchema,
+  repeatPurchases,
+} from './repeat-purchase';

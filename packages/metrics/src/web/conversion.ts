@@ -28,7 +28,9 @@ export interface ConversionResult {
 
 /**
  * Conversion rate = conversions ÷ visitors, by unique people (a person converts if any of their
- * sessions has a conversion event) or by sessions, with a Wilson interval.
+ * sessions has a conversion event) or by sessions, with a Wilson interval. People are the
+ * sessions' `person`: with the default `canonical` key of `readSessions`, merged profiles are one
+ * visitor, so browsing before sign-up and buying after it is one converted visitor, not two.
  *
  * @example
  * ```ts

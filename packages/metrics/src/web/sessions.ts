@@ -1,7 +1,8 @@
 import { type CxEvent, parseOrThrow, type Storage } from '@cx/core';
 import { z } from 'zod';
-import { type PersonKey, personKeySchema, personOf } from '../events/person-key';
-import { scanEvents } from '../events/read-events';
+import { type CanonicalProfiles, type PersonKey, personKeySchema, personOf } from '../events/person-key';
+import { createProfileResolver } from '../events/profile-resolver';
+import { scanEventPages } from '../events/read-events';
 
 /** Options of {@link buildSessions}. */
 export const sessionOptionsSchema = z.object({
@@ -11,7 +12,8 @@ export const sessionOptionsSchema = z.object({
     .int()
     .positive()
     .default(30 * 60_000),
-  personKey: personKeySchema.default('profile'),
+  /** Who is one person (see `personKeySchema`); default `canonical`, merged profiles counted once. */
+  personKey: personKeySchema.default('canonical'),
   /** `track` event names that count as key events (conversions) for engagement. */
   keyEvents: z.array(z.string().min(1)).max(100).default([]),
   /** Inclusive start and exclusive end, epoch ms. */
@@ -48,6 +50,8 @@ interface Hit {
 /**
  * Groups events into sessions: per person, time-ordered `track`, `page` and `screen` events,
  * split wherever two events are more than `inactivityMs` apart. Input order does not matter.
+ * `profiles` resolves merged profiles for the `canonical` key (load its ids first when it is a
+ * `ProfileResolver`); without it merges are unknown and `canonical` counts like `profile`.
  *
  * @example
  * ```ts
@@ -55,10 +59,14 @@ interface Hit {
  * const { bounceRate, classicBounceRate } = sessionMetrics(sessions);
  * ```
  */
-export function buildSessions(events: Iterable<CxEvent>, options: SessionOptions = {}): Session[] {
+export function buildSessions(
+  events: Iterable<CxEvent>,
+  options: SessionOptions = {},
+  profiles?: CanonicalProfiles,
+): Session[] {
   const opts = parseOrThrow(sessionOptionsSchema, options, 'session options');
   const byPerson = new Map<string, Hit[]>();
-  for (const event of events) collect(byPerson, event, opts.personKey, opts.from, opts.to);
+  for (const event of events) collect(byPerson, event, opts.personKey, profiles, opts.from, opts.to);
   return sessionsOf(byPerson, opts.inactivityMs, new Set(opts.keyEvents));
 }
 
@@ -66,13 +74,14 @@ function collect(
   byPerson: Map<string, Hit[]>,
   event: CxEvent,
   key: PersonKey,
+  profiles: CanonicalProfiles | undefined,
   from?: number,
   to?: number,
 ): void {
   if (event.type !== 'track' && event.type !== 'page' && event.type !== 'screen') return;
   const ts = Date.parse(event.timestamp);
   if ((from !== undefined && ts < from) || (to !== undefined && ts >= to)) return;
-  const person = personOf(event, key);
+  const person = personOf(event, key, profiles);
   let hits = byPerson.get(person);
   if (hits === undefined) {
     hits = [];
@@ -113,16 +122,29 @@ function sessionsOf(byPerson: Map<string, Hit[]>, inactivityMs: number, keyEvent
   return sessions;
 }
 
-/** Builds sessions from a workspace's stored events through `storage.events.scan`. */
+/**
+ * Builds sessions from a workspace's stored events through `storage.events.scan`. Under the
+ * `canonical` key (the default) each page's profiles are resolved through `storage.profiles`
+ * (batched and cached, see `ProfileResolver`), so a visit that began anonymous and continued
+ * after sign-up is one person's, and one session when no gap splits it.
+ *
+ * @example
+ * ```ts
+ * const sessions = await readSessions(storage, 'acme', { keyEvents: ['Order Completed'] });
+ * conversionRate(sessions, { events: ['Order Completed'] }); // by people, merged profiles once
+ * ```
+ */
 export async function readSessions(
   storage: Storage,
   workspaceId: string,
   options: SessionOptions = {},
 ): Promise<Session[]> {
   const opts = parseOrThrow(sessionOptionsSchema, options, 'session options');
+  const profiles = opts.personKey === 'canonical' ? createProfileResolver(storage, workspaceId) : undefined;
   const byPerson = new Map<string, Hit[]>();
-  for await (const event of scanEvents(storage, workspaceId, ['track', 'page', 'screen'])) {
-    collect(byPerson, event, opts.personKey, opts.from, opts.to);
+  for await (const page of scanEventPages(storage, workspaceId, ['track', 'page', 'screen'])) {
+    await profiles?.load(page.map((event) => event.profileId));
+    for (const event of page) collect(byPerson, event, opts.personKey, profiles, opts.from, opts.to);
   }
   return sessionsOf(byPerson, opts.inactivityMs, new Set(opts.keyEvents));
 }
