@@ -13,4 +13,5 @@ export { createIdGenerator, type IdGenerator, newId } from './ids/ulid';
 export { memoryDocumentStore } from './memory/memory-document-store';
 export { type MemoryStorageOptions, memoryStorage } from './memory/memory-storage';
 export * from './ports';
+export { normalDraw, type SeededRandom, seededRandom } from './random/seeded-random';
 export { assertWorkspaceId, workspaceIdSchema } from './workspaces/workspace-id';

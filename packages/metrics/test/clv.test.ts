@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isCxError } from '@cx/core';
+import { isCxError, seededRandom } from '@cx/core';
 import { describe, expect, it } from 'vitest';
 import {
   bgNbdLogLikelihood,
@@ -15,7 +15,6 @@ import {
   probabilityAlive,
   summarizeTransactions,
 } from '../src';
-import { seededRandom } from '../src/stats/random';
 
 const DATA = new URL('../../../../shared/data/', import.meta.url);
 

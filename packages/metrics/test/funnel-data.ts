@@ -1,5 +1,4 @@
-import { type CxEvent, normalizeEvent } from '@cx/core';
-import { seededRandom } from '../src/stats/random';
+import { type CxEvent, normalizeEvent, seededRandom } from '@cx/core';
 
 const NAMES = ['A', 'B', 'C', 'D', 'X'];
 const START = Date.parse('2026-03-01T00:00:00.000Z');

@@ -3,6 +3,7 @@ import {
   parseOrThrow,
   type Storage,
   type StoredDocument,
+  seededRandom,
   ValidationError,
 } from '@cx/core';
 import { type AssignmentContext, type AssignmentResult, compileExperiment } from '../assignment/assign';
@@ -12,7 +13,6 @@ import { normalQuantile } from '../stats/distributions/normal';
 import { relativeLift } from '../stats/relative-lift';
 import { type Estimate, meanEstimate } from '../stats/sufficient-stats';
 import { type BanditInput, type BanditState, banditInputSchema, emptyStats } from './bandit-state';
-import { seededRandom } from './seeded-random';
 import { applyMinimumWeight, probabilityBest, topTwoAllocation } from './top-two-thompson';
 
 /** The document collection holding bandit state. */

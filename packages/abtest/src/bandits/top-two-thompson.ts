@@ -1,5 +1,5 @@
+import { normalDraw } from '@cx/core';
 import type { Estimate } from '../stats/sufficient-stats';
-import { normalDraw } from './seeded-random';
 
 /**
  * P(arm is best) for independent Gaussian posteriors, by Monte Carlo with a seeded source.
