@@ -11,6 +11,7 @@ import {
   sqlFunnel,
 } from '@cx/metrics';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
+import { createTemporaryDatabase } from '@cx/storage-postgres/testing';
 import pg from 'pg';
 import type { Benchmark } from '../harness';
 import { timeMs } from '../harness';
@@ -88,21 +89,9 @@ function generate(): Columns {
   return { person: person.subarray(0, i), ts: ts.subarray(0, i), name: name.subarray(0, i) };
 }
 
-const serverUrl = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `cx_bench_metrics_${process.pid}`;
 let pool: pg.Pool | undefined;
 let columns: Columns | undefined;
 let loading: Promise<void> | undefined;
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Loads the events straight into the events table (not through the ingest path): batches of
@@ -110,11 +99,9 @@ async function onServer(sql: string): Promise<void> {
  */
 async function load(): Promise<void> {
   columns = generate();
-  await onServer(`CREATE DATABASE ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
+  const database = await createTemporaryDatabase({ prefix: 'cx_bench_metrics' });
   // work_mem lets the window sorts run in memory, the setting a DBA would give analytics queries.
-  pool = new pg.Pool({ connectionString: url.toString(), max: 2, options: '-c work_mem=512MB' });
+  pool = new pg.Pool({ connectionString: database.url, max: 2, options: '-c work_mem=512MB' });
   await migrate(pool, { schema: SCHEMA });
   const table = `${SCHEMA}.cx_events`;
   const BATCH = 100_000;
@@ -141,7 +128,7 @@ async function load(): Promise<void> {
   }
   await pool.query(`ANALYZE ${table}`);
   process.once('beforeExit', () => {
-    void pool?.end().then(() => onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    void pool?.end().then(() => database.drop());
   });
 }
 
