@@ -50,3 +50,5 @@ for (const result of fresh) merged.set(result.name, result);
 const ordered = [...merged.values()].sort((a, b) => a.name.localeCompare(b.name));
 await writeFile(resultsFile, `${JSON.stringify(ordered, null, 2)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), resultsFile)}`);
+// Keep the table in BENCHMARKS.md in step with results.json.
+await import('./render-report');

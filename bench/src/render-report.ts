@@ -1,0 +1,55 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchmarkResult } from './harness';
+
+/*
+ * Rewrites the results table of BENCHMARKS.md (between the two marker comments) from
+ * bench/results.json, so the document always shows the figures the harness last measured.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const results = JSON.parse(
+  await readFile(path.join(here, '..', 'results.json'), 'utf8'),
+) as BenchmarkResult[];
+const reportFile = path.join(here, '..', '..', 'BENCHMARKS.md');
+
+/** The figure each issue asks for, by benchmark name. */
+const GOALS: Record<string, string> = {
+  'core.append.sqlite': 'speedup ≥ 0.67',
+  'core.append.postgres': 'speedup ≥ 0.67',
+  'identity.ingest.memory': '≥ 200,000 events/s',
+  'identity.ingest.sqlite': '≥ 50,000 events/s',
+  'identity.ingest.postgres': '≥ 20,000 events/s',
+  'identity.profile-read.sqlite': 'p99 < 5 ms',
+  'abtest.assign': 'speedup ≥ 3',
+  'metrics.funnel.memory': 'speedup ≥ 3',
+};
+
+const format = (value: number) =>
+  value >= 100 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
+
+const rows = results.map((r) =>
+  [
+    `\`${r.name}\``,
+    `${format(r.value)} ${r.unit}`,
+    r.peer ?? '',
+    r.peerValue === undefined ? '' : `${format(r.peerValue)} ${r.unit}`,
+    r.speedup === undefined ? '' : `${r.speedup.toFixed(2)}×`,
+    GOALS[r.name] ?? '',
+    String(r.runs),
+  ].join(' | '),
+);
+const table = [
+  '| benchmark | cx (median) | peer | peer (median) | speedup | goal | runs |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((row) => `| ${row} |`),
+].join('\n');
+
+const report = await readFile(reportFile, 'utf8');
+const begin = '<!-- results:begin -->';
+const end = '<!-- results:end -->';
+const start = report.indexOf(begin);
+const stop = report.indexOf(end);
+if (start === -1 || stop === -1) throw new Error(`BENCHMARKS.md needs ${begin} and ${end} markers`);
+await writeFile(reportFile, `${report.slice(0, start + begin.length)}\n${table}\n${report.slice(stop)}`);
+console.log(`updated ${path.relative(process.cwd(), reportFile)} from ${results.length} results`);
