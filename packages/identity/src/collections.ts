@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 
 /** The DocumentStore collections this package owns; all start with `identity.`. */
 export const COLLECTIONS = {
@@ -18,7 +18,15 @@ export const COLLECTIONS = {
   flags: 'identity.flags',
   /** profile id → the identifier flags set when it was suppressed. */
   suppressions: 'identity.suppressions',
+  /**
+   * Workspace-wide markers. `flags` exists once any identifier of the workspace was ever flagged,
+   * so ingest skips hashing and reading flags in the (common) workspace that has none.
+   */
+  meta: 'identity.meta',
 } as const;
+
+/** The key of the marker in {@link COLLECTIONS.meta} that says flags exist. */
+export const FLAGS_MARKER = 'flags';
 
 /** The document `identity.flags/<sha-256 of type:value>`. */
 export interface IdentifierFlags {
@@ -45,7 +53,8 @@ export function identifierDocKey(identifierKey: string): string {
 export function hashIdentifier(identifierKey: string): string {
   let hash = hashes.get(identifierKey);
   if (hash === undefined) {
-    hash = createHash('sha256').update(identifierKey).digest('base64url');
+    // One-shot `crypto.hash` is several times cheaper than a `createHash` object per identifier.
+    hash = digest('sha256', identifierKey, 'base64url');
     // The same identifiers come back batch after batch; a bounded cache saves most hashing.
     if (hashes.size >= 100_000) hashes.clear();
     hashes.set(identifierKey, hash);

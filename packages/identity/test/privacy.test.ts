@@ -51,6 +51,19 @@ describe('privacy', () => {
     expect((await identity.getProfile(WS, { type: 'email', value: 'stay@x.io' }))?.eventCounts.total).toBe(1);
   });
 
+  it('honours flags written before the workspace carried the flags marker', async () => {
+    const { identity, storage } = setup();
+    const events = [identify({ userId: 'u-old', anonymousId: 'a-old' }, { email: 'old@x.io' })];
+    await identity.ingest(WS, events);
+    await identity.deletePerson(WS, { type: 'user_id', value: 'u-old' });
+    // As an earlier version left it: tombstones, no marker; read by a fresh process.
+    expect(await storage.documents.delete(WS, 'identity.meta', 'flags')).toBe(true);
+    const { identity: restarted } = setup({}, storage);
+    const replay = await restarted.ingest(WS, events);
+    expect(replay.results.map((r) => r.code)).toEqual(['DELETED']);
+    expect(await storage.documents.get(WS, 'identity.meta', 'flags')).not.toBeNull();
+  });
+
   it('suppresses and unsuppresses a person', async () => {
     const { identity, storage } = setup();
     const first = await identity.ingest(WS, [

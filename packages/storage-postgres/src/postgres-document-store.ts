@@ -7,10 +7,13 @@ import {
   parseDocumentKeys,
   parseDocumentList,
   parseDocumentPut,
+  parseDocumentPutMany,
   type StoredDocument,
 } from '@cx/core';
+import type { PoolClient } from 'pg';
 import type { PostgresContext } from './context';
 import { guard } from './errors';
+import { inTransaction, withRetry } from './transaction';
 
 interface DocumentRow {
   key: string;
@@ -26,6 +29,20 @@ const toDocument = <T>(collection: string, row: DocumentRow): StoredDocument<T> 
   version: Number(row.version),
   updatedAt: new Date(Number(row.updated_at)).toISOString(),
 });
+
+/** The `CONFLICT` of a `putMany` whose expectation failed: names the first document not written. */
+function conflict(
+  inputs: readonly { collection: string; key: string; expectedVersion?: number }[],
+  written: ReadonlyMap<string, number>,
+  address: (collection: string, key: string) => string,
+): ConflictError {
+  const failed = inputs.find(
+    (input) => input.expectedVersion !== undefined && !written.has(address(input.collection, input.key)),
+  )!;
+  return new ConflictError(
+    `Document ${failed.collection}/${failed.key} is not at version ${failed.expectedVersion}; nothing was written`,
+  );
+}
 
 /** Escapes `%`, `_` and `\` so a prefix matches literally in `LIKE prefix%`. */
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
@@ -117,6 +134,102 @@ export function postgresDocumentStore({ pool, clock, tables }: PostgresContext):
         version,
         updatedAt: new Date(at).toISOString(),
       };
+    },
+
+    async putMany<T>(workspaceId: string, inputs: unknown) {
+      const parsed = parseDocumentPutMany(workspaceId, inputs);
+      if (parsed.length === 0) return [];
+      const at = clock.now();
+      const address = (collection: string, key: string) => `${collection}\u0000${key}`;
+      const versions = new Map<string, number>();
+      // Rows go in (collection, key) order, so concurrent calls lock shared rows in one order.
+      const group = (keep: (expected: number | undefined) => boolean) => {
+        const picked = parsed
+          .filter((input) => keep(input.expectedVersion))
+          .sort((a, b) =>
+            a.collection < b.collection
+              ? -1
+              : a.collection > b.collection
+                ? 1
+                : a.key < b.key
+                  ? -1
+                  : a.key > b.key
+                    ? 1
+                    : 0,
+          );
+        return {
+          size: picked.length,
+          params: [
+            workspaceId,
+            picked.map((input) => input.collection),
+            picked.map((input) => input.key),
+            picked.map((input) => JSON.stringify(input.value)),
+            at,
+            picked.map((input) => input.expectedVersion ?? 0),
+          ],
+        };
+      };
+      const rows = `unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) WITH ORDINALITY AS i(collection, key, value, expected, ord)`;
+      const upsert = (onConflict: string) =>
+        `INSERT INTO ${documents} AS doc (workspace_id, collection, key, value, version, updated_at)
+         SELECT $1, i.collection, i.key, i.value::jsonb, 1, $5 FROM ${rows} ORDER BY i.ord
+         ${onConflict}
+         RETURNING collection, key, version`;
+      const run = async (
+        client: Pick<PoolClient, 'query'>,
+        text: string,
+        rowsOf: ReturnType<typeof group>,
+      ) => {
+        const result = await client.query<{ collection: string; key: string; version: string | number }>(
+          text,
+          rowsOf.params,
+        );
+        for (const row of result.rows) versions.set(address(row.collection, row.key), Number(row.version));
+        return result.rows.length;
+      };
+      const overwrite = group((expected) => expected === undefined);
+      const overwriteText = upsert(`ON CONFLICT (workspace_id, collection, key) DO UPDATE
+         SET value = EXCLUDED.value, version = doc.version + 1, updated_at = EXCLUDED.updated_at`);
+      if (overwrite.size === parsed.length) {
+        // One statement is atomic on its own: no transaction, one round trip.
+        await withRetry('documents.putMany', () => run(pool, overwriteText, overwrite));
+      } else {
+        const create = group((expected) => expected === 0);
+        const update = group((expected) => expected !== undefined && expected > 0);
+        await inTransaction(pool, 'documents.putMany', async (client) => {
+          if (update.size > 0) {
+            const updated = await run(
+              client,
+              `UPDATE ${documents} AS doc SET value = i.value::jsonb, version = doc.version + 1, updated_at = $5
+               FROM ${rows}
+               WHERE doc.workspace_id = $1 AND doc.collection = i.collection AND doc.key = i.key
+                 AND doc.version = i.expected
+               RETURNING doc.collection, doc.key, doc.version`,
+              update,
+            );
+            if (updated < update.size) throw conflict(parsed, versions, address);
+          }
+          if (create.size > 0) {
+            const created = await run(
+              client,
+              upsert('ON CONFLICT (workspace_id, collection, key) DO NOTHING'),
+              create,
+            );
+            if (created < create.size) throw conflict(parsed, versions, address);
+          }
+          if (overwrite.size > 0) await run(client, overwriteText, overwrite);
+        });
+      }
+      const updatedAt = new Date(at).toISOString();
+      return parsed.map(
+        (input): StoredDocument<T> => ({
+          collection: input.collection,
+          key: input.key,
+          value: input.value as T,
+          version: versions.get(address(input.collection, input.key))!,
+          updatedAt,
+        }),
+      );
     },
 
     async delete(workspaceId, collection, key) {

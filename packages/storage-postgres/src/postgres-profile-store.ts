@@ -5,14 +5,17 @@ import {
   encodeCursor,
   type Identifier,
   identifierKey,
+  type MergeResult,
   NotFoundError,
   type ProfileRecord,
   type ProfileStore,
   parseCreateProfile,
   parseId,
   parseIdentifiers,
+  parseIds,
   parseListQuery,
   parseMergeInput,
+  parseMergeInputs,
   parseTraitPatch,
   parseUnmergeInput,
 } from '@cx/core';
@@ -126,6 +129,140 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
     return new Map(locked.rows.map((row) => [row.id, row]));
   };
 
+  /**
+   * Merges `parsed.from` into `parsed.into` inside a transaction that holds both row locks and
+   * has checked both are canonical.
+   */
+  const mergeLocked = async (
+    client: Queryable,
+    workspaceId: string,
+    parsed: ReturnType<typeof parseMergeInput>,
+  ): Promise<MergeResult> => {
+    const { into, from } = parsed;
+    const at = clock.now();
+    // One statement moves the identifiers, marks `from` merged and sets `into`'s traits, and
+    // returns both records as they are afterwards (the snapshot still shows `into`'s own
+    // identifiers; the moved ones come from the first step): 4 round trips per merge, not 7.
+    // Without chosen traits, `into` keeps its values and gains the traits only `from` has.
+    const result = await client.query<ProfileRow & { moved: string }>(
+      `WITH moved AS (
+         UPDATE ${identifiers} AS ident
+         SET profile_id = $3, ordinal = tail.ordinal + moving.n
+         FROM (SELECT type, value, row_number() OVER (ORDER BY ordinal) AS n
+               FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $2) AS moving,
+              (SELECT COALESCE(max(ordinal), 0) AS ordinal
+               FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $3) AS tail
+         WHERE ident.workspace_id = $1 AND ident.type = moving.type AND ident.value = moving.value
+         RETURNING ident.type, ident.value, ident.ordinal
+       ), source AS (
+         UPDATE ${profiles} SET merged_into = $3, version = version + 1, updated_at = $4
+         WHERE workspace_id = $1 AND id = $2
+         RETURNING id, traits, merged_into, created_at, updated_at, version
+       ), target AS (
+         UPDATE ${profiles} AS target
+         SET traits = COALESCE($5::jsonb, source.traits || target.traits),
+             version = target.version + 1, updated_at = $4
+         FROM source
+         WHERE target.workspace_id = $1 AND target.id = $3
+         RETURNING target.id, target.traits, target.merged_into, target.created_at, target.updated_at,
+                   target.version
+       ), moved_json AS (
+         SELECT COALESCE(json_agg(json_build_object('type', type, 'value', value) ORDER BY ordinal), '[]')::text AS list
+         FROM moved
+       )
+       SELECT target.id, target.traits::text AS traits, target.merged_into, target.created_at,
+              target.updated_at, target.version,
+              (SELECT COALESCE(json_agg(json_build_object('type', t.type, 'value', t.value) ORDER BY t.ordinal), '[]')::text
+               FROM (SELECT type, value, ordinal FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $3
+                     UNION ALL SELECT type, value, ordinal FROM moved) AS t) AS identifiers,
+              moved_json.list AS moved
+       FROM target, moved_json
+       UNION ALL
+       SELECT source.id, source.traits::text, source.merged_into, source.created_at, source.updated_at,
+              source.version, '[]', NULL
+       FROM source`,
+      [workspaceId, from, into, at, parsed.traits === undefined ? null : JSON.stringify(parsed.traits)],
+    );
+    const intoRow = result.rows.find((row) => row.id === into)!;
+    const fromRow = result.rows.find((row) => row.id === from)!;
+    return {
+      into: toRecord(intoRow),
+      from: toRecord(fromRow),
+      movedIdentifiers: JSON.parse(intoRow.moved) as Identifier[],
+    };
+  };
+
+  /**
+   * {@link mergeLocked} for several pairs that share no profile, in one statement: the same
+   * steps, set-based (each pair's moved identifiers are numbered after its own `into`'s last one).
+   */
+  const mergeDisjoint = async (
+    client: Queryable,
+    workspaceId: string,
+    pairs: readonly ReturnType<typeof parseMergeInput>[],
+  ): Promise<MergeResult[]> => {
+    const at = clock.now();
+    const result = await client.query<ProfileRow & { moved: string | null; pair: string | number }>(
+      `WITH pairs AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS p(into_id, from_id, traits, ord)
+       ), tail AS (
+         SELECT p.into_id, COALESCE(max(i.ordinal), 0) AS ordinal
+         FROM pairs p LEFT JOIN ${identifiers} i ON i.workspace_id = $1 AND i.profile_id = p.into_id
+         GROUP BY p.into_id
+       ), moving AS (
+         SELECT i.type, i.value, p.into_id, row_number() OVER (PARTITION BY p.from_id ORDER BY i.ordinal) AS n
+         FROM pairs p JOIN ${identifiers} i ON i.workspace_id = $1 AND i.profile_id = p.from_id
+       ), moved AS (
+         UPDATE ${identifiers} AS ident
+         SET profile_id = moving.into_id, ordinal = tail.ordinal + moving.n
+         FROM moving JOIN tail ON tail.into_id = moving.into_id
+         WHERE ident.workspace_id = $1 AND ident.type = moving.type AND ident.value = moving.value
+         RETURNING ident.type, ident.value, ident.ordinal, ident.profile_id
+       ), source AS (
+         UPDATE ${profiles} AS src SET merged_into = pairs.into_id, version = src.version + 1, updated_at = $5
+         FROM pairs
+         WHERE src.workspace_id = $1 AND src.id = pairs.from_id
+         RETURNING src.id, src.traits, src.merged_into, src.created_at, src.updated_at, src.version, pairs.ord
+       ), target AS (
+         UPDATE ${profiles} AS target
+         SET traits = COALESCE(pairs.traits::jsonb, source.traits || target.traits),
+             version = target.version + 1, updated_at = $5
+         FROM pairs JOIN source ON source.id = pairs.from_id
+         WHERE target.workspace_id = $1 AND target.id = pairs.into_id
+         RETURNING target.id, target.traits, target.merged_into, target.created_at, target.updated_at,
+                   target.version, pairs.ord
+       )
+       SELECT target.id, target.traits::text AS traits, target.merged_into, target.created_at,
+              target.updated_at, target.version, target.ord AS pair,
+              (SELECT COALESCE(json_agg(json_build_object('type', t.type, 'value', t.value) ORDER BY t.ordinal), '[]')::text
+               FROM (SELECT type, value, ordinal FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = target.id
+                     UNION ALL SELECT type, value, ordinal FROM moved WHERE moved.profile_id = target.id) AS t) AS identifiers,
+              (SELECT COALESCE(json_agg(json_build_object('type', m.type, 'value', m.value) ORDER BY m.ordinal), '[]')::text
+               FROM moved m WHERE m.profile_id = target.id) AS moved
+       FROM target
+       UNION ALL
+       SELECT source.id, source.traits::text, source.merged_into, source.created_at, source.updated_at,
+              source.version, source.ord, '[]', NULL
+       FROM source`,
+      [
+        workspaceId,
+        pairs.map((pair) => pair.into),
+        pairs.map((pair) => pair.from),
+        pairs.map((pair) => (pair.traits === undefined ? null : JSON.stringify(pair.traits))),
+        at,
+      ],
+    );
+    return pairs.map((pair) => {
+      const intoRow = result.rows.find((row) => row.id === pair.into)!;
+      const fromRow = result.rows.find((row) => row.id === pair.from)!;
+      return {
+        into: toRecord(intoRow),
+        from: toRecord(fromRow),
+        movedIdentifiers: JSON.parse(intoRow.moved!) as Identifier[],
+      };
+    });
+  };
+
   /** Throws unless the locked (or read) row exists and is canonical, as the memory store does. */
   const assertCanonical = (row: { merged_into: string | null } | undefined, id: string, op: string) => {
     if (!row) throw new NotFoundError(`Profile ${id} not found`);
@@ -205,6 +342,16 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       const id = parseId(workspaceId, profileId, 'profile id');
       const records = await guard('profiles.get', () => readRecords(pool, workspaceId, [id]));
       return records.get(id) ?? null;
+    },
+
+    async getMany(workspaceId, profileIds) {
+      const ids = [...new Set(parseIds(workspaceId, profileIds, 'profile ids'))];
+      if (ids.length === 0) return [];
+      const records = await guard('profiles.getMany', () => readRecords(pool, workspaceId, ids));
+      return ids.flatMap((id) => {
+        const record = records.get(id);
+        return record ? [record] : [];
+      });
     },
 
     async findByIdentifier(workspaceId, identifier) {
@@ -327,37 +474,39 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
         const state = await lockPair(client, workspaceId, into, from);
         assertCanonical(state.get(into), into, 'merge into');
         assertCanonical(state.get(from), from, 'merge');
-        const at = clock.now();
-        const moved = await client.query<{ type: string; value: string; ordinal: string | number }>(
-          `UPDATE ${identifiers} AS ident
-           SET profile_id = $3, ordinal = tail.ordinal + moving.n
-           FROM (SELECT type, value, row_number() OVER (ORDER BY ordinal) AS n
-                 FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $2) AS moving,
-                (SELECT COALESCE(max(ordinal), 0) AS ordinal
-                 FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $3) AS tail
-           WHERE ident.workspace_id = $1 AND ident.type = moving.type AND ident.value = moving.value
-           RETURNING ident.type, ident.value, ident.ordinal`,
-          [workspaceId, from, into],
+        return mergeLocked(client, workspaceId, parsed);
+      });
+    },
+
+    async mergeMany(workspaceId, inputs) {
+      const parsed = parseMergeInputs(workspaceId, inputs);
+      if (parsed.length === 0) return [];
+      return inTransaction(pool, 'profiles.mergeMany', async (client) => {
+        // Every profile of the call is locked up front, in id order, so calls never deadlock.
+        const ids = [...new Set(parsed.flatMap((merge) => [merge.into, merge.from]))];
+        const locked = await client.query<{ id: string; merged_into: string | null }>(
+          `SELECT id, merged_into FROM ${profiles}
+           WHERE workspace_id = $1 AND id = ANY($2::text[])
+           ORDER BY id FOR UPDATE`,
+          [workspaceId, ids],
         );
-        await client.query(
-          `UPDATE ${profiles} SET merged_into = $3, version = version + 1, updated_at = $4
-           WHERE workspace_id = $1 AND id = $2`,
-          [workspaceId, from, into, at],
-        );
-        // Without chosen traits, `into` keeps its values and gains the traits only `from` has.
-        await client.query(
-          `UPDATE ${profiles} AS target
-           SET traits = COALESCE($4::jsonb, source.traits || target.traits),
-               version = target.version + 1, updated_at = $5
-           FROM ${profiles} AS source
-           WHERE target.workspace_id = $1 AND target.id = $2 AND source.workspace_id = $1 AND source.id = $3`,
-          [workspaceId, into, from, parsed.traits === undefined ? null : JSON.stringify(parsed.traits), at],
-        );
-        const records = await readRecords(client, workspaceId, [into, from]);
-        const movedIdentifiers = moved.rows
-          .sort((a, b) => Number(a.ordinal) - Number(b.ordinal))
-          .map((row) => ({ type: row.type, value: row.value }));
-        return { into: records.get(into)!, from: records.get(from)!, movedIdentifiers };
+        const state = new Map(locked.rows.map((row) => [row.id, row]));
+        // Merges of distinct profiles do not see each other: one statement does them all.
+        if (ids.length === parsed.length * 2) {
+          for (const merge of parsed) {
+            assertCanonical(state.get(merge.into), merge.into, 'merge into');
+            assertCanonical(state.get(merge.from), merge.from, 'merge');
+          }
+          return mergeDisjoint(client, workspaceId, parsed);
+        }
+        const results: MergeResult[] = [];
+        for (const merge of parsed) {
+          assertCanonical(state.get(merge.into), merge.into, 'merge into');
+          assertCanonical(state.get(merge.from), merge.from, 'merge');
+          results.push(await mergeLocked(client, workspaceId, merge));
+          state.set(merge.from, { id: merge.from, merged_into: merge.into });
+        }
+        return results;
       });
     },
 

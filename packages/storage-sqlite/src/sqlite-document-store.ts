@@ -9,6 +9,7 @@ import {
   parseDocumentKeys,
   parseDocumentList,
   parseDocumentPut,
+  parseDocumentPutMany,
   type StoredDocument,
 } from '@cx/core';
 import type { Database } from 'better-sqlite3';
@@ -87,6 +88,25 @@ export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): 
     return { version: current + 1, at };
   });
 
+  // Every expectation is checked before the first write, so a conflict writes nothing even
+  // before the transaction rolls back; one commit for the whole set.
+  const putMany = db.transaction((workspaceId: string, inputs: ReturnType<typeof parseDocumentPutMany>) => {
+    const versions = inputs.map((input) => {
+      const current = selectVersion.get(workspaceId, input.collection, input.key) ?? 0;
+      if (input.expectedVersion !== undefined && current !== input.expectedVersion) {
+        throw new ConflictError(
+          `Document ${input.collection}/${input.key} is at version ${current}, not ${input.expectedVersion}`,
+        );
+      }
+      return current + 1;
+    });
+    const at = clock.now();
+    inputs.forEach((input, index) => {
+      upsert.run(workspaceId, input.collection, input.key, JSON.stringify(input.value), versions[index]!, at);
+    });
+    return { versions, at };
+  });
+
   return {
     async get<T>(workspaceId: string, collection: string, key: string) {
       return guard('documents.get', () => {
@@ -118,6 +138,24 @@ export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): 
           updatedAt: new Date(written.at).toISOString(),
         };
         return document;
+      });
+    },
+
+    async putMany<T>(workspaceId: string, inputs: readonly PutDocumentInput<T>[]) {
+      return guard('documents.putMany', () => {
+        const parsed = parseDocumentPutMany(workspaceId, inputs);
+        if (parsed.length === 0) return [];
+        const written = putMany.immediate(workspaceId, parsed);
+        const updatedAt = new Date(written.at).toISOString();
+        return parsed.map(
+          (input, index): StoredDocument<T> => ({
+            collection: input.collection,
+            key: input.key,
+            value: input.value as T,
+            version: written.versions[index]!,
+            updatedAt,
+          }),
+        );
       });
     },
 

@@ -13,8 +13,10 @@ import {
   parseCreateProfile,
   parseId,
   parseIdentifiers,
+  parseIds,
   parseListQuery,
   parseMergeInput,
+  parseMergeInputs,
   parseTraitPatch,
   parseUnmergeInput,
   type Traits,
@@ -264,6 +266,11 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
     };
   });
 
+  // Each merge runs as a savepoint inside one transaction: one commit for all, none on a failure.
+  const mergeMany = db.transaction((workspaceId: string, inputs: ReturnType<typeof parseMergeInputs>) =>
+    inputs.map((input) => merge(workspaceId, input)),
+  );
+
   const unmerge = db.transaction((workspaceId: string, input: ReturnType<typeof parseUnmergeInput>) => {
     const into = canonical(workspaceId, input.into, 'unmerge from');
     const from = mustRead(workspaceId, input.from);
@@ -298,6 +305,14 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
 
   // Reads of more than one statement run in a (deferred) transaction for a consistent snapshot.
   const readOne = db.transaction(read);
+  const readMany = db.transaction((workspaceId: string, ids: readonly string[]) => {
+    const out: ProfileRecord[] = [];
+    for (const id of new Set(ids)) {
+      const record = read(workspaceId, id);
+      if (record) out.push(record);
+    }
+    return out;
+  });
   const find = db.transaction((workspaceId: string, identifier: Identifier) => {
     const owner = selectOwner.get(workspaceId, identifier.type, identifier.value);
     return owner === undefined ? null : read(workspaceId, owner);
@@ -338,6 +353,12 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
       return guard('profiles.get', () => readOne(workspaceId, parseId(workspaceId, profileId, 'profile id')));
     },
 
+    async getMany(workspaceId, profileIds) {
+      return guard('profiles.getMany', () =>
+        readMany(workspaceId, parseIds(workspaceId, profileIds, 'profile ids')),
+      );
+    },
+
     async findByIdentifier(workspaceId, identifier) {
       return guard('profiles.findByIdentifier', () => {
         assertWorkspaceId(workspaceId);
@@ -375,6 +396,13 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
 
     async merge(workspaceId, input) {
       return guard('profiles.merge', () => merge.immediate(workspaceId, parseMergeInput(workspaceId, input)));
+    },
+
+    async mergeMany(workspaceId, inputs) {
+      return guard('profiles.mergeMany', () => {
+        const parsed = parseMergeInputs(workspaceId, inputs);
+        return parsed.length === 0 ? [] : mergeMany.immediate(workspaceId, parsed);
+      });
     },
 
     async unmerge(workspaceId, input) {

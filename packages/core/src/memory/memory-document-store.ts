@@ -8,6 +8,7 @@ import {
   parseDocumentKeys,
   parseDocumentList,
   parseDocumentPut,
+  parseDocumentPutMany,
 } from '../ports/inputs';
 
 interface Row {
@@ -77,7 +78,45 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
         updatedAt: new Date(clock.now()).toISOString(),
       };
       rows.set(parsed.key, row);
-      return toDocument<T>(parsed.collection, parsed.key, row);
+      // The parsed value is already a fresh JSON copy: hand it out instead of parsing again.
+      return {
+        collection: parsed.collection,
+        key: parsed.key,
+        value: parsed.value as T,
+        version: row.version,
+        updatedAt: row.updatedAt,
+      };
+    },
+
+    async putMany<T>(workspaceId: string, inputs: unknown) {
+      const parsed = parseDocumentPutMany(workspaceId, inputs);
+      // Check every expectation first, so a conflict leaves the store untouched.
+      for (const input of parsed) {
+        const current = collectionOf(workspaceId, input.collection, false)?.get(input.key);
+        if (input.expectedVersion !== undefined && (current?.version ?? 0) !== input.expectedVersion) {
+          throw new ConflictError(
+            `Document ${input.collection}/${input.key} is at version ${current?.version ?? 0}, not ${input.expectedVersion}`,
+          );
+        }
+      }
+      const updatedAt = new Date(clock.now()).toISOString();
+      return parsed.map((input) => {
+        const rows = collectionOf(workspaceId, input.collection, true)!;
+        const row: Row = {
+          json: JSON.stringify(input.value),
+          version: (rows.get(input.key)?.version ?? 0) + 1,
+          updatedAt,
+        };
+        rows.set(input.key, row);
+        // The parsed value is already a fresh JSON copy: hand it out instead of parsing again.
+        return {
+          collection: input.collection,
+          key: input.key,
+          value: input.value as T,
+          version: row.version,
+          updatedAt,
+        };
+      });
     },
 
     async delete(workspaceId, collection, key) {

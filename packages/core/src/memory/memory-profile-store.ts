@@ -7,14 +7,17 @@ import {
   parseCreateProfile,
   parseId,
   parseIdentifiers,
+  parseIds,
   parseListQuery,
   parseMergeInput,
+  parseMergeInputs,
   parseTraitPatch,
   parseUnmergeInput,
 } from '../ports/inputs';
 import {
   type Identifier,
   identifierKey,
+  type MergeResult,
   type ProfileRecord,
   type ProfileStore,
 } from '../ports/profile-store';
@@ -88,6 +91,24 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
     return out;
   };
 
+  /** Applies one checked merge (see `merge`). */
+  const applyMerge = (space: WorkspaceProfiles, parsed: ReturnType<typeof parseMergeInput>): MergeResult => {
+    const into = canonical(space, parsed.into, 'merge into');
+    const from = canonical(space, parsed.from, 'merge');
+    const moved = from.identifiers;
+    for (const identifier of moved) space.owners.set(identifierKey(identifier), into.id);
+    into.identifiers = [...into.identifiers, ...moved];
+    into.traits = parsed.traits ?? { ...from.traits, ...into.traits };
+    from.identifiers = [];
+    from.mergedInto = into.id;
+    const children = space.mergedChildren.get(into.id) ?? new Set<string>();
+    children.add(from.id);
+    space.mergedChildren.set(into.id, children);
+    touch(into);
+    touch(from);
+    return { into: copy(into), from: copy(from), movedIdentifiers: structuredClone(moved) };
+  };
+
   return {
     async create(workspaceId, input) {
       const parsed = parseCreateProfile(workspaceId, input);
@@ -114,6 +135,17 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
       const id = parseId(workspaceId, profileId, 'profile id');
       const record = workspaces.get(workspaceId)?.profiles.get(id);
       return record ? copy(record) : null;
+    },
+
+    async getMany(workspaceId, profileIds) {
+      const ids = parseIds(workspaceId, profileIds, 'profile ids');
+      const profiles = workspaces.get(workspaceId)?.profiles;
+      const out: ProfileRecord[] = [];
+      for (const id of new Set(ids)) {
+        const record = profiles?.get(id);
+        if (record) out.push(copy(record));
+      }
+      return out;
     },
 
     async findByIdentifier(workspaceId, identifier) {
@@ -183,21 +215,26 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
 
     async merge(workspaceId, input) {
       const parsed = parseMergeInput(workspaceId, input);
+      return applyMerge(spaceOf(workspaceId), parsed);
+    },
+
+    async mergeMany(workspaceId, inputs) {
+      const parsed = parseMergeInputs(workspaceId, inputs);
       const space = spaceOf(workspaceId);
-      const into = canonical(space, parsed.into, 'merge into');
-      const from = canonical(space, parsed.from, 'merge');
-      const moved = from.identifiers;
-      for (const identifier of moved) space.owners.set(identifierKey(identifier), into.id);
-      into.identifiers = [...into.identifiers, ...moved];
-      into.traits = parsed.traits ?? { ...from.traits, ...into.traits };
-      from.identifiers = [];
-      from.mergedInto = into.id;
-      const children = space.mergedChildren.get(into.id) ?? new Set<string>();
-      children.add(from.id);
-      space.mergedChildren.set(into.id, children);
-      touch(into);
-      touch(from);
-      return { into: copy(into), from: copy(from), movedIdentifiers: structuredClone(moved) };
+      // Every merge is checked against the state the earlier ones leave before anything changes.
+      const mergedNow = new Map<string, string>();
+      const check = (id: string, op: string) => {
+        canonical(space, id, op);
+        const into = mergedNow.get(id);
+        if (into !== undefined)
+          throw new ConflictError(`Cannot ${op} profile ${id}: it was merged into ${into}`);
+      };
+      for (const merge of parsed) {
+        check(merge.into, 'merge into');
+        check(merge.from, 'merge');
+        mergedNow.set(merge.from, merge.into);
+      }
+      return parsed.map((merge) => applyMerge(space, merge));
     },
 
     async unmerge(workspaceId, input) {

@@ -38,7 +38,8 @@ export interface DocumentListQuery {
  * collections (`abtest.sticky-buckets`), so they never collide.
  *
  * Contract (proved by the conformance suite): `put` with `expectedVersion` is a compare-and-set
- * (of concurrent puts with the same expected version exactly one wins); `list` returns keys in
+ * (of concurrent puts with the same expected version exactly one wins); `putMany` is
+ * all-or-nothing (bad input or one conflict stores nothing); `list` returns keys in
  * ascending order; nothing crosses workspaces or collections.
  */
 export interface DocumentStore {
@@ -52,6 +53,23 @@ export interface DocumentStore {
   ): Promise<StoredDocument<T>[]>;
   /** Creates or replaces a document. */
   put<T = unknown>(workspaceId: string, input: PutDocumentInput<T>): Promise<StoredDocument<T>>;
+  /**
+   * Puts several documents (of any collections) atomically, in one round trip: every
+   * `expectedVersion` is checked as in {@link put}, and on any conflict nothing is written
+   * (`CONFLICT`). A document may appear once per call. Returns the stored documents in input order.
+   *
+   * @example
+   * ```ts
+   * await storage.documents.putMany('acme', [
+   *   { collection: 'identity.decisions', key: 'p1/d1', value: decision },
+   *   { collection: 'identity.links', key: 'email:an@example.com', value: { profiles: ['p1'] } },
+   * ]);
+   * ```
+   */
+  putMany<T = unknown>(
+    workspaceId: string,
+    inputs: readonly PutDocumentInput<T>[],
+  ): Promise<StoredDocument<T>[]>;
   /** Deletes a document; `false` if there was none. */
   delete(workspaceId: string, collection: string, key: string): Promise<boolean>;
   /** Documents of a collection in key order. */

@@ -205,6 +205,14 @@ export function parseMergeInput(workspaceId: unknown, input: unknown) {
   return parsed.traits === undefined ? parsed : { ...parsed, traits: jsonClone(parsed.traits, 'traits') };
 }
 
+const mergeListSchema = z.array(z.unknown()).max(1000, 'At most 1000 merges per call');
+
+/** Validates a `ProfileStore.mergeMany` input: each merge as {@link parseMergeInput}. */
+export function parseMergeInputs(workspaceId: unknown, inputs: unknown) {
+  assertWorkspaceId(workspaceId);
+  return parseOrThrow(mergeListSchema, inputs, 'merges').map((input) => parseMergeInput(workspaceId, input));
+}
+
 const unmergeSchema = z
   .object({
     into: idSchema,
@@ -327,6 +335,40 @@ export function parseDocumentPut(workspaceId: unknown, input: unknown) {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(putDocumentSchema, input, 'document');
   return { ...parsed, value: jsonClone(parsed.value, 'value') as unknown };
+}
+
+/** The most documents one `putMany` writes. */
+export const MAX_PUT_MANY = 1000;
+
+const putManySchema = z
+  .array(putDocumentSchema)
+  .max(MAX_PUT_MANY, `At most ${MAX_PUT_MANY} documents per putMany`)
+  .superRefine((inputs, ctx) => {
+    const seen = new Set<string>();
+    inputs.forEach((input, index) => {
+      const address = `${input.collection}\u0000${input.key}`;
+      if (seen.has(address)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'key'],
+          message: `Document ${input.collection}/${input.key} appears twice`,
+        });
+      }
+      seen.add(address);
+    });
+  });
+
+/**
+ * Validates a `putMany`: every input as in {@link parseDocumentPut}, at most
+ * {@link MAX_PUT_MANY}, each document once. Values are round-tripped through JSON.
+ */
+export function parseDocumentPutMany(workspaceId: unknown, inputs: unknown) {
+  assertWorkspaceId(workspaceId);
+  const parsed = parseOrThrow(putManySchema, inputs, 'documents');
+  return parsed.map((input, index) => ({
+    ...input,
+    value: jsonClone(input.value, `${index}.value`) as unknown,
+  }));
 }
 
 const documentListSchema = z

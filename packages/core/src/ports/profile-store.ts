@@ -124,6 +124,11 @@ export interface ProfileStore {
   create(workspaceId: string, input: CreateProfileInput): Promise<ProfileRecord>;
   /** A profile by id (canonical or merged-away), or `null`. */
   get(workspaceId: string, profileId: string): Promise<ProfileRecord | null>;
+  /**
+   * Several profiles by id (canonical or merged-away) in one round trip, in the order asked;
+   * unknown ids are left out. At most 10,000 ids.
+   */
+  getMany(workspaceId: string, profileIds: readonly string[]): Promise<ProfileRecord[]>;
   /** The canonical profile an identifier points at, or `null`. */
   findByIdentifier(workspaceId: string, identifier: Identifier): Promise<ProfileRecord | null>;
   /**
@@ -147,6 +152,12 @@ export interface ProfileStore {
   patchTraits(workspaceId: string, profileId: string, patch: TraitPatch): Promise<ProfileRecord>;
   /** Merges `from` into `into` atomically. */
   merge(workspaceId: string, input: MergeInput): Promise<MergeResult>;
+  /**
+   * Several merges in one transaction (one commit), applied in order, each as {@link merge} on
+   * the state the earlier ones leave. All or nothing: if one fails (`NOT_FOUND`, `CONFLICT`),
+   * none is applied. At most 1,000. Results in input order.
+   */
+  mergeMany(workspaceId: string, inputs: readonly MergeInput[]): Promise<MergeResult[]>;
   /**
    * Undoes a merge atomically: `from` becomes canonical again (with the profiles merged into it
    * before), identifiers move back, both trait sets are replaced. Fails with `CONFLICT` when

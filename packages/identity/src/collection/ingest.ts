@@ -1,7 +1,6 @@
 import {
   type CxEvent,
   type Identifier,
-  identifierKey,
   isCxError,
   MAX_APPEND_BATCH,
   normalizeEvent,
@@ -14,9 +13,10 @@ import { COLLECTIONS, hashIdentifier, type IdentifierFlags } from '../collection
 import { GraphSession } from '../graph/graph-session';
 import { independentGroups } from '../graph/independent-groups';
 import { prefetch } from '../graph/prefetch';
-import { lookupKeys, resolveEvent } from '../graph/resolve-event';
+import { lookupKeys, resolveEvent, resolveKnown } from '../graph/resolve-event';
 import { type ExtractedIdentifiers, extractIdentifiers } from '../identifiers/extract-identifiers';
-import { applyProfileUpdates } from '../profiles/apply-updates';
+import { mayHaveFlags } from '../identifiers/identifier-flags';
+import { applyProfileUpdates, updatesProfile } from '../profiles/apply-updates';
 import type { IdentityRuntime } from '../runtime';
 import type { IngestEventResult, IngestResult } from './ingest-result';
 
@@ -37,7 +37,8 @@ interface Candidate {
   index: number;
   event: CxEvent;
   extracted: ExtractedIdentifiers;
-  keys: Identifier[];
+  /** `type:value` keys the event may resolve through (see `lookupKeys`). */
+  keys: string[];
 }
 
 /** Splits `list` into slices the DocumentStore accepts in one `getMany`. */
@@ -151,11 +152,34 @@ export async function ingestBatch(
   const session = new GraphSession(runtime, workspaceId);
   const accepted = await gate(runtime, session, workspaceId, candidates, results);
 
-  await prefetch(session, accepted);
-  // Events of different people are resolved concurrently, each person's in batch order.
+  // Events whose identifiers all point at one profile already, and that share nothing with an
+  // earlier event that changes the graph, resolve here without I/O or promises: most of a batch.
   const resolved = new Map<Candidate, string | null>();
+  const slow: Candidate[] = [];
+  const taintedKeys = new Set<string>();
+  const taintedOwners = new Set<string>();
+  const updating = new Set<string>();
+  for (const candidate of accepted) {
+    const known = resolveKnown(session, candidate.extracted);
+    if (
+      known !== undefined &&
+      (slow.length === 0 || !touches(candidate.keys, session.owners, taintedKeys, taintedOwners))
+    ) {
+      resolved.set(candidate, known);
+      if (updatesProfile(candidate.event)) updating.add(known);
+      continue;
+    }
+    slow.push(candidate);
+    for (const key of candidate.keys) {
+      taintedKeys.add(key);
+      const owner = session.owners.get(key);
+      if (owner !== undefined) taintedOwners.add(owner);
+    }
+  }
+  await prefetch(session, slow, updating);
+  // The rest: events of different people concurrently, each person's in batch order.
   await Promise.all(
-    independentGroups(accepted, session.owners).map(async (group) => {
+    independentGroups(slow, session.owners).map(async (group) => {
       for (const candidate of group) {
         resolved.set(candidate, await resolveEvent(session, candidate.event, candidate.extracted));
       }
@@ -216,8 +240,10 @@ export async function ingestBatch(
     now,
   );
 
-  await applyProfileUpdates(session, updates);
-  await session.flush();
+  const { written } = await applyProfileUpdates(session, updates);
+  // The trait patches and the session's documents are independent writes: in flight together.
+  await Promise.all([written, session.write()]);
+  await session.publish();
   if (inserted.size > 0) {
     await runtime.bus?.publish('events.appended', { workspaceId, messageIds: [...inserted] });
   }
@@ -238,23 +264,31 @@ async function gate(
 ): Promise<Candidate[]> {
   if (candidates.length === 0) return [];
   const unique = new Map<string, Identifier>();
-  for (const candidate of candidates) for (const key of candidate.keys) unique.set(identifierKey(key), key);
+  for (const candidate of candidates) {
+    for (const id of candidate.extracted.identifiers) {
+      if (!unique.has(id.key)) unique.set(id.key, { type: id.type, value: id.value });
+    }
+    const previous = candidate.extracted.aliasPrevious;
+    if (previous !== undefined) for (const key of candidate.keys) unique.set(key, splitKey(key));
+  }
   const keys = [...unique.keys()];
   const [owners, flagDocs] = await Promise.all([
     lookupAll(runtime, workspaceId, [...unique.values()]),
-    getFlags(runtime, workspaceId, keys.map(hashIdentifier)),
+    mayHaveFlags(runtime, workspaceId).then((some) =>
+      some ? getFlags(runtime, workspaceId, keys.map(hashIdentifier)) : new Map<string, IdentifierFlags>(),
+    ),
   ]);
-  for (const [key, owner] of owners) session.owners.set(key, owner);
-  const flagged = (flag: keyof IdentifierFlags, key: string) =>
-    flagDocs.size > 0 && flagDocs.get(hashIdentifier(key))?.[flag] !== undefined;
-  for (const key of keys) if (flagged('quarantined', key)) session.quarantined.add(key);
-
+  session.adoptOwners(owners);
   // The common case: no identifier of the batch carries a flag.
   if (flagDocs.size === 0) return candidates;
+  const flagged = (flag: keyof IdentifierFlags, key: string) =>
+    flagDocs.get(hashIdentifier(key))?.[flag] !== undefined;
+  for (const key of keys) if (flagged('quarantined', key)) session.quarantined.add(key);
+
   const out: Candidate[] = [];
   for (const candidate of candidates) {
     const { index, event } = candidate;
-    const found = candidate.keys.map(identifierKey);
+    const found = candidate.keys;
     // An alias's previousId is looked up under two types; only a known one is the person's.
     const own = found.filter((key, i) => i < candidate.extracted.identifiers.length || owners.has(key));
     const deleted = own.find((key) => flagged('deleted', key));
@@ -285,6 +319,27 @@ async function gate(
   }
   return out;
 }
+
+/** True when an identifier of the event, or the profile it points at, is used by an earlier slow event. */
+function touches(
+  keys: readonly string[],
+  owners: ReadonlyMap<string, string>,
+  taintedKeys: ReadonlySet<string>,
+  taintedOwners: ReadonlySet<string>,
+): boolean {
+  for (const key of keys) {
+    if (taintedKeys.has(key)) return true;
+    const owner = owners.get(key);
+    if (owner !== undefined && taintedOwners.has(owner)) return true;
+  }
+  return false;
+}
+
+/** `type:value` back to an identifier (types never contain `:`). */
+const splitKey = (key: string): Identifier => {
+  const colon = key.indexOf(':');
+  return { type: key.slice(0, colon), value: key.slice(colon + 1) };
+};
 
 function summarize(results: IngestEventResult[]): IngestResult {
   const summary: IngestResult = { results, accepted: 0, duplicates: 0, rejected: 0, suppressed: 0 };

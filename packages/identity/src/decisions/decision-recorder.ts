@@ -1,4 +1,4 @@
-import type { EventBus, IdGenerator, Storage } from '@cx/core';
+import type { EventBus, IdGenerator, PutDocumentInput } from '@cx/core';
 import { COLLECTIONS } from '../collections';
 import type { IdentityDecision } from './decision';
 
@@ -22,26 +22,25 @@ export class DecisionRecorder {
     return full;
   }
 
-  /** Stores every decision under the profiles it concerns, then publishes them. */
-  async flush(storage: Storage, bus: EventBus | undefined): Promise<void> {
-    if (this.decisions.length === 0) return;
-    const writes: Promise<unknown>[] = [];
+  /**
+   * The documents that store every decision under the profiles it concerns, for the session's
+   * single write. A merge is filed under the survivor only: the merged-away profile is one of its
+   * members, so the person's decision list still shows it, at half the writes on the hot path.
+   */
+  documents(): PutDocumentInput[] {
+    const out: PutDocumentInput[] = [];
     for (const decision of this.decisions) {
-      // A merge is filed under the survivor only: the merged-away profile is one of its members,
-      // so the person's decision list still shows it, at half the writes on the hot path.
       const owners =
         decision.kind === 'merged' ? decision.profileIds.slice(0, 1) : new Set(decision.profileIds);
       for (const profileId of owners) {
-        writes.push(
-          storage.documents.put(this.#workspaceId, {
-            collection: COLLECTIONS.decisions,
-            key: `${profileId}/${decision.id}`,
-            value: decision,
-          }),
-        );
+        out.push({ collection: COLLECTIONS.decisions, key: `${profileId}/${decision.id}`, value: decision });
       }
     }
-    await Promise.all(writes);
+    return out;
+  }
+
+  /** Publishes the decisions (once stored) and forgets them. */
+  async publish(bus: EventBus | undefined): Promise<void> {
     if (bus) {
       for (const decision of this.decisions) {
         await bus.publish('identity.decision', { workspaceId: this.#workspaceId, ...decision });

@@ -1,9 +1,24 @@
-import { type CxBusEvents, type Identifier, NotFoundError, type ProfileRecord } from '@cx/core';
+import {
+  type CxBusEvents,
+  type Identifier,
+  isCxError,
+  MAX_PUT_MANY,
+  type MergeInput,
+  type MergeResult,
+  NotFoundError,
+  type ProfileRecord,
+  type PutDocumentInput,
+} from '@cx/core';
 import type { ProfileMergedPayload } from '../bus/identity-topics';
 import { COLLECTIONS } from '../collections';
 import { DecisionRecorder } from '../decisions/decision-recorder';
-import { loadStates, type ProfileState, saveState } from '../profiles/profile-state';
+import { loadStates, type ProfileState } from '../profiles/profile-state';
 import type { IdentityRuntime } from '../runtime';
+import { TickBatcher } from './tick-batcher';
+
+/** The most merges one `mergeMany` takes. */
+const MAX_MERGE_MANY = 1000;
+
 import { nowIso } from '../runtime';
 
 /**
@@ -13,7 +28,7 @@ import { nowIso } from '../runtime';
  */
 export class GraphSession {
   /** `type:value` → canonical profile id, as far as this session knows. */
-  readonly owners = new Map<string, string>();
+  #owners = new Map<string, string>();
   /** Identifiers quarantined (found in the store or during this session). */
   readonly quarantined = new Set<string>();
   /** Merged-away id → the id it was merged into during this session. */
@@ -34,6 +49,17 @@ export class GraphSession {
   readonly runtime: IdentityRuntime;
   readonly workspaceId: string;
 
+  /** `type:value` → canonical profile id, as far as this session knows. */
+  get owners(): Map<string, string> {
+    return this.#owners;
+  }
+
+  /** Starts from a lookup's result (which the session then owns), without copying it. */
+  adoptOwners(found: Map<string, string>): void {
+    if (this.#owners.size === 0) this.#owners = found;
+    else for (const [key, owner] of found) this.#owners.set(key, owner);
+  }
+
   constructor(runtime: IdentityRuntime, workspaceId: string) {
     this.runtime = runtime;
     this.workspaceId = workspaceId;
@@ -52,9 +78,22 @@ export class GraphSession {
     return record;
   }
 
-  /** Several records, fetched concurrently. */
-  records(profileIds: readonly string[]): Promise<ProfileRecord[]> {
-    return Promise.all(profileIds.map((id) => this.record(id)));
+  /** Several records; the ones not read yet come in one `getMany`. */
+  async records(profileIds: readonly string[]): Promise<ProfileRecord[]> {
+    const missing = profileIds.filter((id) => !this.#records.has(id));
+    if (missing.length === 1) await this.record(missing[0]!);
+    else if (missing.length > 1) {
+      for (let i = 0; i < missing.length; i += 10_000) {
+        const part = missing.slice(i, i + 10_000);
+        const fetched = await this.runtime.storage.profiles.getMany(this.workspaceId, part);
+        for (const record of fetched) this.#records.set(record.id, record);
+      }
+    }
+    return profileIds.map((id) => {
+      const record = this.#records.get(id);
+      if (!record) throw new NotFoundError(`Profile ${id} not found`);
+      return record;
+    });
   }
 
   /** Replaces the cached record after a write. */
@@ -77,42 +116,94 @@ export class GraphSession {
     return new Map(profileIds.map((id) => [id, this.#states.get(id)!]));
   }
 
-  /** Sets a profile's state; written by {@link flushStates}. */
+  /** Sets a profile's state; written by {@link flush}. */
   setState(profileId: string, state: ProfileState): void {
     this.#states.set(profileId, state);
     this.#dirty.add(profileId);
   }
 
-  /** Sets an identifier's link set; written by {@link flushStates}. */
+  /** Sets an identifier's link set; written by {@link flush}. */
   setLinks(key: string, profiles: string[]): void {
     this.links.set(key, profiles);
     this.#dirtyLinks.add(key);
   }
 
-  /** Writes the states and link sets changed in this session, concurrently. */
-  async flushStates(): Promise<void> {
-    const { documents } = this.runtime.storage;
-    const ids = [...this.#dirty];
-    const links = [...this.#dirtyLinks];
-    this.#dirty.clear();
-    this.#dirtyLinks.clear();
-    await Promise.all([
-      ...ids.map((id) => saveState(documents, this.workspaceId, id, this.#states.get(id)!)),
-      ...links.map((key) =>
-        documents.put(this.workspaceId, {
-          collection: COLLECTIONS.links,
-          key,
-          value: { profiles: this.links.get(key)! },
-        }),
-      ),
-    ]);
+  /**
+   * Writes a merge log entry before its merge. Entries of merges that are ready together (the
+   * merges of different people of one batch) go in one `putMany`: one commit instead of one per
+   * merge, and each merge still waits until its entry is stored.
+   */
+  logMerge(input: PutDocumentInput): Promise<void> {
+    return this.#logs.add(input);
   }
 
-  /** Writes states and decisions, then publishes the merges and decisions. */
+  /**
+   * Merges two profiles. Merges issued together go in one `mergeMany` (one transaction); if one
+   * of them cannot happen (`CONFLICT`, `NOT_FOUND`: nothing was applied), each runs on its own,
+   * so every caller gets exactly the outcome a lone `merge` would have given it.
+   */
+  merge(input: MergeInput): Promise<MergeResult> {
+    return this.#merges.add(input);
+  }
+
+  readonly #logs = new TickBatcher<PutDocumentInput, void>(async (inputs) => {
+    for (let i = 0; i < inputs.length; i += MAX_PUT_MANY) {
+      await this.runtime.storage.documents.putMany(this.workspaceId, inputs.slice(i, i + MAX_PUT_MANY));
+    }
+    return inputs.map(() => ({ status: 'fulfilled', value: undefined }));
+  });
+
+  readonly #merges = new TickBatcher<MergeInput, MergeResult>(async (inputs) => {
+    const { profiles } = this.runtime.storage;
+    const outcomes: PromiseSettledResult<MergeResult>[] = [];
+    for (let i = 0; i < inputs.length; i += MAX_MERGE_MANY) {
+      const part = inputs.slice(i, i + MAX_MERGE_MANY);
+      if (part.length > 1) {
+        try {
+          const results = await profiles.mergeMany(this.workspaceId, part);
+          for (const value of results) outcomes.push({ status: 'fulfilled', value });
+          continue;
+        } catch (error) {
+          if (!isCxError(error, 'CONFLICT') && !isCxError(error, 'NOT_FOUND')) throw error;
+        }
+      }
+      outcomes.push(
+        ...(await Promise.allSettled(part.map((input) => profiles.merge(this.workspaceId, input)))),
+      );
+    }
+    return outcomes;
+  });
+
+  /** Writes what the session changed, then publishes it (see {@link write}, {@link publish}). */
   async flush(): Promise<void> {
-    await this.flushStates();
-    await this.decisions.flush(this.runtime.storage, this.runtime.bus);
-    const bus = this.runtime.bus;
+    await this.write();
+    await this.publish();
+  }
+
+  /**
+   * Writes what the session changed (states, link sets, decisions) in one atomic `putMany` per
+   * {@link MAX_PUT_MANY} documents.
+   */
+  async write(): Promise<void> {
+    const writes: PutDocumentInput[] = [];
+    for (const id of this.#dirty) {
+      writes.push({ collection: COLLECTIONS.state, key: id, value: this.#states.get(id)! });
+    }
+    for (const key of this.#dirtyLinks) {
+      writes.push({ collection: COLLECTIONS.links, key, value: { profiles: this.links.get(key)! } });
+    }
+    this.#dirty.clear();
+    this.#dirtyLinks.clear();
+    writes.push(...this.decisions.documents());
+    for (let i = 0; i < writes.length; i += MAX_PUT_MANY) {
+      await this.runtime.storage.documents.putMany(this.workspaceId, writes.slice(i, i + MAX_PUT_MANY));
+    }
+  }
+
+  /** Publishes the decisions, merges and profile updates written so far. */
+  async publish(): Promise<void> {
+    const { bus } = this.runtime;
+    await this.decisions.publish(bus);
     for (const payload of this.merged.splice(0)) await bus?.publish('identity.profile.merged', payload);
     for (const payload of this.updated.splice(0)) await bus?.publish('identity.profile.updated', payload);
   }

@@ -1,12 +1,10 @@
-import type { Identifier } from '@cx/core';
-
 /**
  * Splits a batch into groups of events that cannot affect each other: two events are in the
  * same group when they share an identifier or an identifier of each points at the same profile.
  * Groups keep batch order inside and can be resolved concurrently, which lets a database with a
  * connection pool run the merges of different people side by side.
  */
-export function independentGroups<T extends { keys: readonly Identifier[] }>(
+export function independentGroups<T extends { keys: readonly string[] }>(
   items: readonly T[],
   owners: ReadonlyMap<string, string>,
 ): T[][] {
@@ -32,8 +30,7 @@ export function independentGroups<T extends { keys: readonly Identifier[] }>(
     }
   };
   items.forEach((item, index) => {
-    for (const identifier of item.keys) {
-      const key = `${identifier.type}:${identifier.value}`;
+    for (const key of item.keys) {
       join(`i:${key}`, index);
       const owner = owners.get(key);
       if (owner !== undefined) join(`p:${owner}`, index);

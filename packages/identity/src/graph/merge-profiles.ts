@@ -73,7 +73,7 @@ export async function mergeProfiles(
   fromId: string,
   cause: MergeCause,
 ): Promise<MergeLogEntry> {
-  const { storage, newId } = session.runtime;
+  const { newId } = session.runtime;
   const ws = session.workspaceId;
   const [into, from] = await session.records([intoId, fromId]);
   const states = await session.states([intoId, fromId]);
@@ -105,11 +105,17 @@ export async function mergeProfiles(
     },
     after: { intoTraits: combined.traits, intoState: combined.state },
   };
-  await storage.documents.put(ws, { collection: COLLECTIONS.merges, key: entry.mergeId, value: entry });
-  const result = await storage.profiles.merge(ws, { into: intoId, from: fromId, traits: combined.traits });
+  // Durable before the merge; merges of different people in the batch share one write.
+  await session.logMerge({ collection: COLLECTIONS.merges, key: entry.mergeId, value: entry });
+  const result = await session.merge({ into: intoId, from: fromId, traits: combined.traits });
   session.remember(result.into);
   session.remember(result.from);
-  for (const [key, owner] of session.owners) if (owner === fromId) session.owners.set(key, intoId);
+  // The identifiers the session saw on `from`, and those the store actually moved, now point at
+  // `into` (cheaper than scanning every owner of the batch once per merge).
+  for (const identifier of from!.identifiers) {
+    const key = `${identifier.type}:${identifier.value}`;
+    if (session.owners.get(key) === fromId) session.owners.set(key, intoId);
+  }
   session.own(result.movedIdentifiers, intoId);
   session.mergedInto.set(fromId, intoId);
   // Merging a bare anonymous profile changes nothing in the survivor's state: skip the write.

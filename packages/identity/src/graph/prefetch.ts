@@ -7,10 +7,11 @@ import { tracksJoinTimes } from './limits';
 import { loadLinks } from './resolve-event';
 
 /**
- * Reads up front, for the whole batch, what resolution and trait updates will need: the
- * records of profiles that may be extended or merged, their states, and the link documents of
- * identifiers that may bridge profiles. One `getMany` per collection instead of one per event;
- * records are fetched concurrently (the ProfileStore has no multi-get).
+ * Reads up front, for the events that need the graph changed (`candidates`) and the profiles
+ * whose traits or consent the batch updates (`updating`), what resolution and trait updates
+ * will need: the records of profiles that may be extended or merged, their states, and the link
+ * documents of identifiers that may bridge profiles. One `getMany` per store instead of one read
+ * per event.
  *
  * It plans from the batch's initial owners, so a merge earlier in the batch can make it fetch a
  * little more than needed, never less than correct: anything missing is read on demand.
@@ -18,10 +19,11 @@ import { loadLinks } from './resolve-event';
 export async function prefetch(
   session: GraphSession,
   candidates: readonly { event: CxEvent; extracted: ExtractedIdentifiers }[],
+  updating: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const joinTimes = tracksJoinTimes(session.runtime.config);
   const records = new Set<string>();
-  const states = new Set<string>();
+  const states = new Set<string>(updating);
   const links = new Set<string>();
   for (const { event, extracted } of candidates) {
     const owners: string[] = [];

@@ -35,14 +35,30 @@ function withAliasPrevious(session: GraphSession, ids: FoundIdentifier[], previo
   return all.sort((a, b) => a.rank - b.rank);
 }
 
-/** The identifier keys an event may resolve through, for the batch's single lookup. */
-export function lookupKeys(extracted: ExtractedIdentifiers): Identifier[] {
-  const out: Identifier[] = strip(extracted.identifiers);
+/** The `type:value` keys an event may resolve through, for the batch's single lookup. */
+export function lookupKeys(extracted: ExtractedIdentifiers): string[] {
+  const out = extracted.identifiers.map((i) => i.key);
   if (extracted.aliasPrevious !== undefined) {
-    out.push({ type: 'user_id', value: extracted.aliasPrevious });
-    out.push({ type: 'anonymous_id', value: extracted.aliasPrevious });
+    out.push(`user_id:${extracted.aliasPrevious}`, `anonymous_id:${extracted.aliasPrevious}`);
   }
   return out;
+}
+
+/**
+ * The profile an event resolves to when that takes no change to the graph: every identifier
+ * that is not quarantined already points at the same profile. `undefined` otherwise (a new
+ * identifier, two profiles, an alias, nothing usable), which {@link resolveEvent} handles.
+ */
+export function resolveKnown(session: GraphSession, extracted: ExtractedIdentifiers): string | undefined {
+  if (extracted.aliasPrevious !== undefined) return undefined;
+  let profileId: string | undefined;
+  for (const id of extracted.identifiers) {
+    if (session.quarantined.size > 0 && session.quarantined.has(id.key)) continue;
+    const owner = session.owners.get(id.key);
+    if (owner === undefined || (profileId !== undefined && owner !== profileId)) return undefined;
+    profileId = owner;
+  }
+  return profileId;
 }
 
 /**

@@ -28,66 +28,86 @@ export interface ExtractedIdentifiers {
 
 const describe = (raw: unknown) => (typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw)));
 
+/** Shared by every event that refuses nothing; never written to. */
+const NONE: RefusedValue[] = [];
+
+/** Adds a refusal to the list, creating it on the first one. */
+const refuse = (refused: RefusedValue[], value: RefusedValue) => {
+  const out = refused === NONE ? [] : refused;
+  out.push(value);
+  return out;
+};
+
+/**
+ * Adds one raw value of `type` to `found` (or to the refused list, which it returns, created on
+ * the first refusal). A plain function rather than a closure: this runs for every event.
+ */
+function consider(
+  config: IdentityConfig,
+  type: string,
+  raw: unknown,
+  found: FoundIdentifier[],
+  refused: RefusedValue[],
+): RefusedValue[] {
+  if (raw === undefined || raw === null) return refused;
+  const rawText = describe(raw);
+  if (config.blocked.has(rawText.trim().toLowerCase())) {
+    return refuse(refused, { type, value: rawText, rule: 'blocked-value' });
+  }
+  const value = normalizeIdentifierValue(raw, config.types.get(type)!, config.phoneRegion);
+  if (value === null) return refuse(refused, { type, value: rawText, rule: 'invalid-value' });
+  // An unchanged value was checked just above.
+  if (value !== rawText && config.blocked.has(value.toLowerCase())) {
+    return refuse(refused, { type, value, rule: 'blocked-value' });
+  }
+  const key = `${type}:${value}`;
+  for (const other of found) if (other.key === key) return refused;
+  found.push({ type, value, key, rank: config.rank.get(type) ?? config.rank.size });
+  return refused;
+}
+
 /**
  * Reads the configured identifier types from an event, normalises them and drops blocked or
  * malformed values. O(configured types) per event.
  */
 export function extractIdentifiers(event: CxEvent, config: IdentityConfig): ExtractedIdentifiers {
   const found: FoundIdentifier[] = [];
-  const refused: RefusedValue[] = [];
-  const seen = new Set<string>();
+  let refused = NONE;
   const traits = event.type === 'identify' ? event.traits : undefined;
   const contextTraits = event.context?.traits;
   const externalIds = event.context?.externalIds;
 
-  const consider = (type: string, raw: unknown) => {
-    if (raw === undefined || raw === null) return;
-    const typeConfig = config.types.get(type)!;
-    const rawText = describe(raw);
-    if (config.blocked.has(rawText.trim().toLowerCase())) {
-      refused.push({ type, value: rawText, rule: 'blocked-value' });
-      return;
-    }
-    const value = normalizeIdentifierValue(raw, typeConfig, config.phoneRegion);
-    if (value === null) {
-      refused.push({ type, value: rawText, rule: 'invalid-value' });
-      return;
-    }
-    if (config.blocked.has(value.toLowerCase())) {
-      refused.push({ type, value, rule: 'blocked-value' });
-      return;
-    }
-    const key = `${type}:${value}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    found.push({ type, value, key, rank: config.rank.get(type) ?? config.rank.size });
-  };
-
   for (const t of config.identifierTypes) {
-    const name = t.key ?? t.type;
     switch (t.source) {
       case 'userId':
-        consider(t.type, event.userId);
+        refused = consider(config, t.type, event.userId, found, refused);
         break;
       case 'anonymousId':
-        consider(t.type, event.anonymousId);
+        refused = consider(config, t.type, event.anonymousId, found, refused);
         break;
-      case 'trait':
-        consider(t.type, traits?.[name] ?? contextTraits?.[name]);
+      case 'trait': {
+        const name = t.key ?? t.type;
+        if (traits === undefined && contextTraits === undefined) break;
+        refused = consider(config, t.type, traits?.[name] ?? contextTraits?.[name], found, refused);
         break;
-      case 'externalId':
-        for (const external of externalIds ?? []) if (external.type === name) consider(t.type, external.id);
+      }
+      case 'externalId': {
+        const name = t.key ?? t.type;
+        for (const external of externalIds ?? []) {
+          if (external.type === name) refused = consider(config, t.type, external.id, found, refused);
+        }
         break;
+      }
     }
   }
   // Stable sort: equal ranks keep reading order, so demotion drops the later of two equals.
-  found.sort((a, b) => a.rank - b.rank);
-  const result: ExtractedIdentifiers = { identifiers: found, refused };
+  if (found.length > 1) found.sort((a, b) => a.rank - b.rank);
   if (event.type === 'alias') {
     const previous = event.previousId.trim();
     if (config.blocked.has(previous.toLowerCase()) || previous.length === 0) {
+      if (refused === NONE) refused = [];
       refused.push({ type: 'user_id', value: event.previousId, rule: 'blocked-value' });
-    } else result.aliasPrevious = previous;
+    } else return { identifiers: found, refused, aliasPrevious: previous };
   }
-  return result;
+  return { identifiers: found, refused };
 }

@@ -1,4 +1,4 @@
-import { COLLECTIONS, hashIdentifier, type IdentifierFlags } from '../collections';
+import { COLLECTIONS, FLAGS_MARKER, hashIdentifier, type IdentifierFlags } from '../collections';
 import type { IdentityRuntime } from '../runtime';
 
 /**
@@ -15,6 +15,8 @@ export async function updateFlags<K extends keyof IdentifierFlags>(
 ): Promise<void> {
   if (identifierKeys.length === 0) return;
   const { documents } = runtime.storage;
+  // The marker goes first: an ingest that starts after this call reads the flags.
+  if (value !== undefined) await markFlagged(runtime, workspaceId);
   const keys = identifierKeys.map(hashIdentifier);
   const current = new Map(
     (await documents.getMany<IdentifierFlags>(workspaceId, COLLECTIONS.flags, keys)).map((d) => [
@@ -34,3 +36,47 @@ export async function updateFlags<K extends keyof IdentifierFlags>(
     }),
   );
 }
+
+/** Workspaces known (to this process) to carry the flags marker. */
+const marked = new WeakMap<IdentityRuntime, Set<string>>();
+
+/** Writes the workspace's flags marker (see `COLLECTIONS.meta`), once per process. */
+async function markFlagged(runtime: IdentityRuntime, workspaceId: string): Promise<void> {
+  let known = marked.get(runtime);
+  if (!known) {
+    known = new Set();
+    marked.set(runtime, known);
+  }
+  if (known.has(workspaceId)) return;
+  await runtime.storage.documents.put(workspaceId, {
+    collection: COLLECTIONS.meta,
+    key: FLAGS_MARKER,
+    value: { since: new Date(runtime.clock.now()).toISOString() },
+  });
+  known.add(workspaceId);
+}
+
+/**
+ * True when some identifier of the workspace may carry a flag. Reads the marker; a workspace
+ * whose flags predate the marker is detected once per process (one `list` of a single key)
+ * and marked.
+ */
+export async function mayHaveFlags(runtime: IdentityRuntime, workspaceId: string): Promise<boolean> {
+  const { documents } = runtime.storage;
+  if (marked.get(runtime)?.has(workspaceId)) return true;
+  if (await documents.get(workspaceId, COLLECTIONS.meta, FLAGS_MARKER)) return true;
+  let checked = legacyChecked.get(runtime);
+  if (!checked) {
+    checked = new Set();
+    legacyChecked.set(runtime, checked);
+  }
+  if (checked.has(workspaceId)) return false;
+  const existing = await documents.list(workspaceId, COLLECTIONS.flags, { limit: 1 });
+  checked.add(workspaceId);
+  if (existing.items.length === 0) return false;
+  await markFlagged(runtime, workspaceId);
+  return true;
+}
+
+/** Workspaces this process has checked for flags written before the marker existed. */
+const legacyChecked = new WeakMap<IdentityRuntime, Set<string>>();

@@ -66,12 +66,13 @@ export function initialProfile(
 /**
  * Applies the traits of `identify` calls and the consent preferences of every call to the
  * canonical profiles, per trait strategy. Writes only profiles whose traits or consent changed:
- * one `patchTraits` and one state document each, concurrently.
+ * one `patchTraits` each, concurrently (`written` settles once they are stored), and the new
+ * states into the session, which writes them with its other documents.
  */
 export async function applyProfileUpdates(
   session: GraphSession,
   updates: readonly { event: CxEvent; profileId: string }[],
-): Promise<void> {
+): Promise<{ written: Promise<void> }> {
   const byProfile = new Map<string, CxEvent[]>();
   for (const { event, profileId } of updates) {
     if (session.appliedAtCreate.has(event.messageId) || !updatesProfile(event)) continue;
@@ -80,7 +81,7 @@ export async function applyProfileUpdates(
     if (list) list.push(event);
     else byProfile.set(id, [event]);
   }
-  if (byProfile.size === 0) return;
+  if (byProfile.size === 0) return { written: Promise.resolve() };
   const { config } = session.runtime;
   const states = await session.states([...byProfile.keys()]);
   const writes: Promise<void>[] = [];
@@ -102,7 +103,8 @@ export async function applyProfileUpdates(
       consent: change.consentChanged,
     });
   }
-  await Promise.all(writes);
+  // Wrapped so the caller can overlap the patches with its own writes.
+  return { written: Promise.all(writes).then(() => undefined) };
 }
 
 /**

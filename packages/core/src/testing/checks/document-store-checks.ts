@@ -152,4 +152,139 @@ export const documentStoreChecks: ConformanceCheck[] = [
       assert.equal((await storage.documents.get(workspace, 'c', 'k'))?.value, 'mine');
     },
   },
+  {
+    port: 'documents',
+    name: 'putMany writes documents of several collections in one call, returned in input order',
+    async run({ storage, workspace, otherWorkspace, clock }) {
+      await storage.documents.put(workspace, { collection: 'c', key: 'old', value: 1 });
+      const written = await storage.documents.putMany<unknown>(workspace, [
+        { collection: 'c', key: 'old', value: { n: 2, skip: undefined } },
+        { collection: 'd', key: 'new', value: ['x'], expectedVersion: 0 },
+        { collection: 'c', key: 'cas', value: 'v' },
+      ]);
+      const at = new Date(clock.now()).toISOString();
+      assert.deepEqual(written, [
+        { collection: 'c', key: 'old', value: { n: 2 }, version: 2, updatedAt: at },
+        { collection: 'd', key: 'new', value: ['x'], version: 1, updatedAt: at },
+        { collection: 'c', key: 'cas', value: 'v', version: 1, updatedAt: at },
+      ]);
+      assert.deepEqual(await storage.documents.get(workspace, 'c', 'old'), written[0]);
+      assert.deepEqual(await storage.documents.get(workspace, 'd', 'new'), written[1]);
+      assert.equal(await storage.documents.get(otherWorkspace, 'd', 'new'), null);
+      const next = await storage.documents.putMany(workspace, [
+        { collection: 'c', key: 'cas', value: 'w', expectedVersion: 1 },
+      ]);
+      assert.equal(next[0]?.version, 2);
+      assert.deepEqual(await storage.documents.putMany(workspace, []), []);
+    },
+  },
+  {
+    port: 'documents',
+    name: 'putMany is all-or-nothing: a conflict or bad input stores nothing',
+    async run({ storage, workspace }) {
+      await storage.documents.put(workspace, { collection: 'c', key: 'a', value: 'a1' });
+      await storage.documents.put(workspace, { collection: 'c', key: 'b', value: 'b1' });
+      const unchanged = async () => {
+        assert.equal((await storage.documents.get(workspace, 'c', 'a'))?.version, 1);
+        assert.equal((await storage.documents.get(workspace, 'c', 'b'))?.value, 'b1');
+        assert.equal(await storage.documents.get(workspace, 'c', 'new'), null);
+      };
+      await rejectsWithCode(
+        () =>
+          storage.documents.putMany(workspace, [
+            { collection: 'c', key: 'a', value: 'a2', expectedVersion: 1 },
+            { collection: 'c', key: 'new', value: 'n' },
+            { collection: 'c', key: 'b', value: 'b2', expectedVersion: 0 },
+          ]),
+        'CONFLICT',
+        'putMany with one stale expectedVersion',
+      );
+      await unchanged();
+      await rejectsWithCode(
+        () =>
+          storage.documents.putMany(workspace, [
+            { collection: 'c', key: 'new', value: 'n', expectedVersion: 0 },
+            { collection: 'c', key: 'a', value: 'a2', expectedVersion: 7 },
+          ]),
+        'CONFLICT',
+        'putMany expecting a version the document does not have',
+      );
+      await unchanged();
+      for (const [inputs, what] of [
+        [
+          [
+            { collection: 'c', key: 'new', value: 'n' },
+            { collection: 'Bad Name', key: 'k', value: 1 },
+          ],
+          'bad collection',
+        ],
+        [
+          [
+            { collection: 'c', key: 'new', value: 'n' },
+            { collection: 'c', key: 'x', value: undefined },
+          ],
+          'missing value',
+        ],
+        [
+          [
+            { collection: 'c', key: 'new', value: 'n' },
+            { collection: 'c', key: 'x', value: { n: 1n } },
+          ],
+          'value JSON cannot hold',
+        ],
+        [
+          [
+            { collection: 'c', key: 'a', value: 1 },
+            { collection: 'c', key: 'a', value: 2 },
+          ],
+          'one document twice',
+        ],
+        ['not a list', 'not an array'],
+      ] as const) {
+        await rejectsWithCode(
+          () => storage.documents.putMany(workspace, inputs as never),
+          'VALIDATION',
+          `putMany with ${what}`,
+        );
+        await unchanged();
+      }
+      await rejectsWithCode(
+        () => storage.documents.putMany('Not a workspace!', [{ collection: 'c', key: 'k', value: 1 }]),
+        'VALIDATION',
+        'putMany with a bad workspace id',
+      );
+    },
+  },
+  {
+    port: 'documents',
+    name: 'putMany compare-and-set: of concurrent batches expecting the same versions exactly one wins',
+    async run({ storage, workspace }) {
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          storage.documents.putMany(workspace, [
+            { collection: 'c', key: `own-${i}`, value: i },
+            { collection: 'c', key: 'x', value: i, expectedVersion: 0 },
+            { collection: 'c', key: 'y', value: i, expectedVersion: 0 },
+          ]),
+        ),
+      );
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      assert.equal(won.length, 1);
+      for (const r of results) {
+        if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'CONFLICT');
+      }
+      const winner = won[0]!;
+      assert.equal((await storage.documents.get(workspace, 'c', 'x'))?.value, winner);
+      assert.equal((await storage.documents.get(workspace, 'c', 'y'))?.value, winner);
+      const owns = await storage.documents.getMany(
+        workspace,
+        'c',
+        Array.from({ length: 6 }, (_, i) => `own-${i}`),
+      );
+      assert.deepEqual(
+        owns.map((d) => d.key),
+        [`own-${winner}`],
+      );
+    },
+  },
 ];

@@ -471,4 +471,185 @@ export const profileStoreChecks: ConformanceCheck[] = [
       assert.equal((await listAll(context)).length, 1);
     },
   },
+  {
+    port: 'profiles',
+    name: 'getMany reads several profiles, canonical or merged-away, in the order asked',
+    async run({ storage, workspace, otherWorkspace }) {
+      const a = await storage.profiles.create(workspace, {
+        identifiers: [email('many-a@example.com')],
+        traits: { n: 1 },
+      });
+      const b = await storage.profiles.create(workspace, { identifiers: [email('many-b@example.com')] });
+      const c = await storage.profiles.create(workspace, { identifiers: [userId('many-c')] });
+      await storage.profiles.merge(workspace, { into: a.id, from: c.id });
+      const many = await storage.profiles.getMany(workspace, [c.id, 'unknown-profile', b.id, a.id, b.id]);
+      assert.deepEqual(
+        many.map((record) => record.id),
+        [c.id, b.id, a.id],
+      );
+      assert.deepEqual(many[0], await storage.profiles.get(workspace, c.id));
+      assert.deepEqual(many[2], await storage.profiles.get(workspace, a.id));
+      assert.equal(many[0]?.mergedInto, a.id);
+      assert.deepEqual(
+        sortIds(many[2]!.identifiers),
+        sortIds([email('many-a@example.com'), userId('many-c')]),
+      );
+      assert.deepEqual(await storage.profiles.getMany(otherWorkspace, [a.id, b.id]), []);
+      assert.deepEqual(await storage.profiles.getMany(workspace, []), []);
+      await rejectsWithCode(
+        () => storage.profiles.getMany(workspace, [''] as string[]),
+        'VALIDATION',
+        'empty id',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.getMany(workspace, 'not a list' as never),
+        'VALIDATION',
+        'ids that are not a list',
+      );
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'mergeMany applies merges in order, each on the state the earlier ones leave',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, {
+        identifiers: [userId('mm-a')],
+        traits: { plan: 'pro' },
+      });
+      const b = await storage.profiles.create(workspace, {
+        identifiers: [email('mm-b@example.com')],
+        traits: { plan: 'free', city: 'Hue' },
+      });
+      const c = await storage.profiles.create(workspace, { identifiers: [email('mm-c@example.com')] });
+      const d = await storage.profiles.create(workspace, { identifiers: [userId('mm-d')] });
+      const e = await storage.profiles.create(workspace, { identifiers: [email('mm-e@example.com')] });
+      const results = await storage.profiles.mergeMany(workspace, [
+        { into: a.id, from: b.id },
+        { into: c.id, from: a.id },
+        { into: d.id, from: e.id, traits: { chosen: true } },
+      ]);
+      assert.deepEqual(
+        results.map((r) => [r.into.id, r.from.id]),
+        [
+          [a.id, b.id],
+          [c.id, a.id],
+          [d.id, e.id],
+        ],
+      );
+      assert.deepEqual(results[0]!.movedIdentifiers, [email('mm-b@example.com')]);
+      assert.deepEqual(
+        sortIds(results[1]!.movedIdentifiers),
+        sortIds([userId('mm-a'), email('mm-b@example.com')]),
+      );
+      assert.deepEqual(results[1]!.into, await storage.profiles.get(workspace, c.id));
+      assert.deepEqual(results[1]!.into.traits, { plan: 'pro', city: 'Hue' });
+      assert.deepEqual(results[2]!.into.traits, { chosen: true });
+      assert.equal((await storage.profiles.get(workspace, a.id))?.mergedInto, c.id);
+      assert.equal((await storage.profiles.findByIdentifier(workspace, email('mm-b@example.com')))?.id, c.id);
+      assert.deepEqual((await storage.profiles.members(workspace, c.id)).sort(), [a.id, b.id, c.id].sort());
+      assert.deepEqual(await storage.profiles.mergeMany(workspace, []), []);
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'mergeMany is all or nothing: one merge that cannot happen leaves every profile as it was',
+    async run({ storage, workspace }) {
+      const a = await storage.profiles.create(workspace, { identifiers: [userId('mn-a')] });
+      const b = await storage.profiles.create(workspace, { identifiers: [email('mn-b@example.com')] });
+      const c = await storage.profiles.create(workspace, { identifiers: [email('mn-c@example.com')] });
+      const d = await storage.profiles.create(workspace, { identifiers: [userId('mn-d')] });
+      await storage.profiles.merge(workspace, { into: c.id, from: d.id });
+      const before = await Promise.all([a, b, c, d].map((p) => storage.profiles.get(workspace, p.id)));
+      const unchanged = async () =>
+        assert.deepEqual(
+          await Promise.all([a, b, c, d].map((p) => storage.profiles.get(workspace, p.id))),
+          before,
+        );
+      await rejectsWithCode(
+        () =>
+          storage.profiles.mergeMany(workspace, [
+            { into: a.id, from: b.id },
+            { into: a.id, from: d.id },
+          ]),
+        'CONFLICT',
+        'mergeMany with a merged-away profile',
+      );
+      await unchanged();
+      await rejectsWithCode(
+        () =>
+          storage.profiles.mergeMany(workspace, [
+            { into: a.id, from: b.id },
+            { into: b.id, from: c.id },
+          ]),
+        'CONFLICT',
+        'mergeMany into a profile an earlier merge of the call merged away',
+      );
+      await unchanged();
+      await rejectsWithCode(
+        () =>
+          storage.profiles.mergeMany(workspace, [
+            { into: a.id, from: b.id },
+            { into: c.id, from: 'missing-profile' },
+          ]),
+        'NOT_FOUND',
+        'mergeMany with an unknown profile',
+      );
+      await unchanged();
+      await rejectsWithCode(
+        () =>
+          storage.profiles.mergeMany(workspace, [
+            { into: a.id, from: b.id },
+            { into: c.id, from: c.id },
+          ]),
+        'VALIDATION',
+        'mergeMany with a self-merge',
+      );
+      await unchanged();
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'mergeMany of pairs that share no profile equals the same merges one by one',
+    async run({ storage, workspace, otherWorkspace }) {
+      const seed = async (ws: string) => {
+        await storage.profiles.create(ws, {
+          id: 'dj-1',
+          identifiers: [userId('dj-1'), email('dj-1@example.com')],
+          traits: { plan: 'pro' },
+        });
+        await storage.profiles.create(ws, {
+          id: 'dj-2',
+          identifiers: [email('dj-2@example.com'), userId('dj-2')],
+          traits: { plan: 'free', city: 'Hue' },
+        });
+        await storage.profiles.create(ws, { id: 'dj-3', identifiers: [userId('dj-3')] });
+        await storage.profiles.create(ws, { id: 'dj-4', traits: { kept: 1 } });
+        await storage.profiles.create(ws, { id: 'dj-5', identifiers: [email('dj-5@example.com')] });
+        await storage.profiles.create(ws, { id: 'dj-6' });
+      };
+      await seed(workspace);
+      await seed(otherWorkspace);
+      const merges = [
+        { into: 'dj-1', from: 'dj-2' },
+        { into: 'dj-4', from: 'dj-3', traits: { chosen: true } },
+        { into: 'dj-5', from: 'dj-6' },
+      ];
+      const together = await storage.profiles.mergeMany(workspace, merges);
+      const oneByOne = [];
+      for (const merge of merges) oneByOne.push(await storage.profiles.merge(otherWorkspace, merge));
+      assert.deepEqual(together, oneByOne);
+      assert.deepEqual(together[0]!.into.identifiers, [
+        userId('dj-1'),
+        email('dj-1@example.com'),
+        email('dj-2@example.com'),
+        userId('dj-2'),
+      ]);
+      for (const id of ['dj-1', 'dj-2', 'dj-3', 'dj-4', 'dj-5', 'dj-6']) {
+        assert.deepEqual(
+          await storage.profiles.get(workspace, id),
+          await storage.profiles.get(otherWorkspace, id),
+        );
+      }
+    },
+  },
 ];
