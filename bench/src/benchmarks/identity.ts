@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type CxEvent, memoryStorage, normalizeEvent, type Storage } from '@cx/core';
 import { createIdentity } from '@cx/identity';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@cx/storage-postgres/testing';
 import { sqliteStorage } from '@cx/storage-sqlite';
 import pg from 'pg';
 import { batches, rawTrackEvent } from '../data/sample-events';
@@ -160,28 +161,14 @@ const ingestSqlite = ingestBenchmark(
   async () => rmSync(sqliteDir, { recursive: true, force: true }),
 );
 
-const serverUrl = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `cx_bench_identity_${process.pid}`;
+let database: TemporaryDatabase | undefined;
 let pool: pg.Pool | undefined;
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const ingestPostgres = ingestBenchmark(
   'identity.ingest.postgres',
   async () => {
-    await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await onServer(`CREATE DATABASE ${database}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${database}`;
-    pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+    database = await createTemporaryDatabase({ prefix: 'cx_bench_identity' });
+    pool = new pg.Pool({ connectionString: database.url, max: 4 });
     await migrate(pool);
     return postgresStorage({ pool });
   },
@@ -191,7 +178,7 @@ const ingestPostgres = ingestBenchmark(
     pool?.on('error', () => {});
     await pool?.end();
     pool = undefined;
-    await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   },
 );
 

@@ -128,6 +128,7 @@ async function load(): Promise<void> {
   }
   await pool.query(`ANALYZE ${table}`);
   process.once('beforeExit', () => {
+    pool?.on('error', () => {}); // the forced drop may end connections end() left open
     void pool?.end().then(() => database.drop());
   });
 }
