@@ -32,4 +32,6 @@ export function printProfile(profile: Profile360, decisions: readonly IdentityDe
   );
   if (profile.mergedProfileIds.length > 0)
     console.log(`  merged from: ${profile.mergedProfileIds.join(', ')}`);
+  for (const decision of decisions)
+    console.log(`  decision: ${decision.kind} (${decision.rule}): ${decision.reason}`);
 }
