@@ -15,8 +15,8 @@ pnpm exec biome check .
 pnpm exec turbo run typecheck --output-logs=errors-only
 pnpm exec turbo run test --concurrency=2 | tee "$test_log"
 # The totals of every package's vitest run, printed as the closing line.
-totals=$(awk '/Tests +[0-9]/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
-     END { printf "%d passed, %d failed, %d skipped", p, f, s }' "$test_log")
+totals=$(sed 's/\x1b\[[0-9;]*m//g' "$test_log" | awk '/Tests +[0-9]/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+     END { printf "%d passed, %d failed, %d skipped", p, f, s }')
 pnpm exec turbo run check:package --output-logs=errors-only
 node scripts/smoke-dist.mjs
 pnpm --filter "./examples/*" --sequential run start
