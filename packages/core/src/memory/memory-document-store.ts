@@ -11,6 +11,8 @@ import {
   parseDocumentPutMany,
 } from '../ports/inputs';
 
+type ParsedPut = ReturnType<typeof parseDocumentPut>;
+
 interface Row {
   json: string;
   version: number;
@@ -45,6 +47,35 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
     updatedAt: row.updatedAt,
   });
 
+  /** Throws `CONFLICT` unless the stored version is the one the input expects (0: absent). */
+  const assertExpectedVersion = (workspaceId: string, input: ParsedPut) => {
+    const current = collectionOf(workspaceId, input.collection, false)?.get(input.key)?.version ?? 0;
+    if (input.expectedVersion !== undefined && current !== input.expectedVersion) {
+      throw new ConflictError(
+        `Document ${input.collection}/${input.key} is at version ${current}, not ${input.expectedVersion}`,
+      );
+    }
+  };
+
+  /** Stores one validated document as the next version. */
+  const write = <T>(workspaceId: string, input: ParsedPut, updatedAt: string): StoredDocument<T> => {
+    const rows = collectionOf(workspaceId, input.collection, true)!;
+    const row: Row = {
+      json: JSON.stringify(input.value),
+      version: (rows.get(input.key)?.version ?? 0) + 1,
+      updatedAt,
+    };
+    rows.set(input.key, row);
+    // The parsed value is already a fresh JSON copy: hand it out instead of parsing again.
+    return {
+      collection: input.collection,
+      key: input.key,
+      value: input.value as T,
+      version: row.version,
+      updatedAt,
+    };
+  };
+
   return {
     async get<T>(workspaceId: string, collection: string, key: string) {
       const address = parseDocumentAddress(workspaceId, collection, key);
@@ -65,58 +96,16 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
 
     async put<T>(workspaceId: string, input: unknown) {
       const parsed = parseDocumentPut(workspaceId, input);
-      const rows = collectionOf(workspaceId, parsed.collection, true)!;
-      const current = rows.get(parsed.key);
-      if (parsed.expectedVersion !== undefined && (current?.version ?? 0) !== parsed.expectedVersion) {
-        throw new ConflictError(
-          `Document ${parsed.collection}/${parsed.key} is at version ${current?.version ?? 0}, not ${parsed.expectedVersion}`,
-        );
-      }
-      const row: Row = {
-        json: JSON.stringify(parsed.value),
-        version: (current?.version ?? 0) + 1,
-        updatedAt: new Date(clock.now()).toISOString(),
-      };
-      rows.set(parsed.key, row);
-      // The parsed value is already a fresh JSON copy: hand it out instead of parsing again.
-      return {
-        collection: parsed.collection,
-        key: parsed.key,
-        value: parsed.value as T,
-        version: row.version,
-        updatedAt: row.updatedAt,
-      };
+      assertExpectedVersion(workspaceId, parsed);
+      return write<T>(workspaceId, parsed, new Date(clock.now()).toISOString());
     },
 
     async putMany<T>(workspaceId: string, inputs: unknown) {
       const parsed = parseDocumentPutMany(workspaceId, inputs);
       // Check every expectation first, so a conflict leaves the store untouched.
-      for (const input of parsed) {
-        const current = collectionOf(workspaceId, input.collection, false)?.get(input.key);
-        if (input.expectedVersion !== undefined && (current?.version ?? 0) !== input.expectedVersion) {
-          throw new ConflictError(
-            `Document ${input.collection}/${input.key} is at version ${current?.version ?? 0}, not ${input.expectedVersion}`,
-          );
-        }
-      }
+      for (const input of parsed) assertExpectedVersion(workspaceId, input);
       const updatedAt = new Date(clock.now()).toISOString();
-      return parsed.map((input) => {
-        const rows = collectionOf(workspaceId, input.collection, true)!;
-        const row: Row = {
-          json: JSON.stringify(input.value),
-          version: (rows.get(input.key)?.version ?? 0) + 1,
-          updatedAt,
-        };
-        rows.set(input.key, row);
-        // The parsed value is already a fresh JSON copy: hand it out instead of parsing again.
-        return {
-          collection: input.collection,
-          key: input.key,
-          value: input.value as T,
-          version: row.version,
-          updatedAt,
-        };
-      });
+      return parsed.map((input) => write<T>(workspaceId, input, updatedAt));
     },
 
     async delete(workspaceId, collection, key) {
