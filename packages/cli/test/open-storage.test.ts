@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTemporaryDatabase } from '@cx/storage-postgres/testing';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openStorage } from '../src/storage/open-storage';
 
 describe('openStorage', () => {
@@ -27,28 +28,34 @@ describe('openStorage', () => {
 
   it('opens a postgres URL, migrating first, and hides the password in its description', async () => {
     // A database of its own, so the migration never touches anyone else's tables.
-    const server = process.env.CX_POSTGRES_URL ?? 'postgres://postgres:secret@127.0.0.1:5432/postgres';
-    const database = `cx_cli_test_${process.pid}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = new URL(server);
-    url.pathname = `/${database}`;
+    const database = await createTemporaryDatabase({ prefix: 'cx_cli_test' });
+    const url = new URL(database.url);
+    url.password = 'secret';
+    const lost: Error[] = [];
     try {
-      const opened = await openStorage(url.href);
+      const opened = await openStorage(url.href, { onConnectionError: (error) => lost.push(error) });
       try {
         expect(opened.storage.name).toBe('postgres');
-        expect(opened.description).toBe(`postgres ${url.host}/${database}`);
+        expect(opened.description).toBe(`postgres ${url.host}/${database.name}`);
         expect(opened.description).not.toContain('secret');
         const rows = await opened.storage.sql!.query<{ n: number }>('SELECT 1 AS n');
         expect(rows).toEqual([{ n: 1 }]);
+
+        // An administrator ends the idle connection: reported, not fatal, and the next query reconnects.
+        const admin = new pg.Client({ connectionString: database.url });
+        await admin.connect();
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database.name],
+        );
+        await admin.end();
+        await vi.waitFor(() => expect(lost.length).toBeGreaterThan(0));
+        expect(await opened.storage.sql!.query<{ n: number }>('SELECT 2 AS n')).toEqual([{ n: 2 }]);
       } finally {
         await opened.close();
       }
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     }
   });
 });

@@ -45,7 +45,10 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   const format = formatOf(values.format, file);
   const batchSize = integerFlag(values['batch-size'], 'batch-size', 500, 1, 10_000);
 
-  const opened = await openStorage(values.storage);
+  const opened = await openStorage(values.storage, {
+    onConnectionError: (error) =>
+      io.stderr.write(`cx import: database connection lost (${error.message}); it reconnects on next use\n`),
+  });
   const report = values.errors === undefined ? undefined : createWriteStream(values.errors);
   try {
     const identity = createIdentity({ storage: opened.storage });

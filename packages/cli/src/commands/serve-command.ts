@@ -34,7 +34,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   if (rate !== undefined && !(rate > 0)) throw new ConfigError('--rate-limit must be a positive number');
   const workspaceId = values.workspace ?? 'default';
 
-  const opened = await openStorage(values.storage ?? 'memory');
+  const opened = await openStorage(values.storage ?? 'memory', {
+    onConnectionError: (error) =>
+      io.stderr.write(`cx serve: database connection lost (${error.message}); it reconnects on next use\n`),
+  });
   try {
     const identity = createIdentity({ storage: opened.storage });
     const handler = createCollectionHandler({

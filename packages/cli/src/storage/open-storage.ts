@@ -9,6 +9,16 @@ export interface OpenedStorage {
   close(): Promise<void>;
 }
 
+/** Options of {@link openStorage}. */
+export interface OpenStorageOptions {
+  /**
+   * Called when an idle database connection fails (the server restarted, or an administrator
+   * ended it). The pool replaces the connection on the next query; without a listener the
+   * error would end the process. Default: ignored.
+   */
+  onConnectionError?: (error: Error) => void;
+}
+
 /**
  * Opens the storage a `--storage` spec names: `memory`, `sqlite:<file>` or a PostgreSQL URL
  * (`postgres://…` or `postgresql://…`, migrated on open). Adapters load only when used, so
@@ -20,7 +30,7 @@ export interface OpenedStorage {
  * const { storage, close } = await openStorage('sqlite:./cx.db');
  * ```
  */
-export async function openStorage(spec: string): Promise<OpenedStorage> {
+export async function openStorage(spec: string, options: OpenStorageOptions = {}): Promise<OpenedStorage> {
   if (spec === 'memory') {
     const storage = memoryStorage();
     return { storage, description: 'memory', close: () => storage.close() };
@@ -38,6 +48,8 @@ export async function openStorage(spec: string): Promise<OpenedStorage> {
       import('@cx/storage-postgres'),
     ]);
     const pool = new pg.Pool({ connectionString: spec });
+    const onConnectionError = options.onConnectionError ?? (() => {});
+    pool.on('error', onConnectionError);
     try {
       await migrate(pool);
     } catch (error) {
