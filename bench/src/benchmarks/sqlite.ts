@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CxEvent } from '@cx/core';
-import { sqliteStorage } from '@cx/storage-sqlite';
+import { applyRecommendedPragmas, sqliteStorage } from '@cx/storage-sqlite';
 import Database from 'better-sqlite3';
 import { batches, normalizedEvents } from '../data/sample-events';
 import type { Benchmark } from '../harness';
@@ -30,9 +30,7 @@ function peerAppend(cxFile: string, peerFile: string): () => Promise<void> {
     .all() as string[];
   source.close();
   const db = new Database(peerFile, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
+  applyRecommendedPragmas(db);
   for (const sql of schema) db.exec(sql);
   const insert = db.prepare(
     `INSERT INTO cx_events (workspace_id, message_id, type, ts, profile_id, body) VALUES (?, ?, ?, ?, ?, ?)

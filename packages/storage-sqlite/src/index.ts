@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { SCHEMA_VERSION } from './migrations';
+export { applyRecommendedPragmas, WAL_AUTOCHECKPOINT_PAGES } from './pragmas';
 export type {
   SqliteDatabaseOptions,
   SqliteFileOptions,

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { guard } from './adapter-error';
 import { migrate } from './migrations';
+import { applyRecommendedPragmas } from './pragmas';
 import { sqliteDocumentStore } from './sqlite-document-store';
 import { sqliteEventStore } from './sqlite-event-store';
 import { sqliteLeaseStore } from './sqlite-lease-store';
@@ -13,16 +14,13 @@ import { sqliteProfileStore } from './sqlite-profile-store';
 export const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Opens a database file with the settings cx relies on: WAL so readers never block the writer,
- * `synchronous = NORMAL` (durable at every checkpoint, one fsync per checkpoint instead of per
- * transaction, which is safe with WAL), foreign keys on, and a busy timeout.
+ * Opens a database file with the settings cx relies on (see `applyRecommendedPragmas`) and a
+ * busy timeout.
  */
 function openDatabase(filename: string): Database.Database {
   const db = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
   try {
-    if (!db.memory) db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    applyRecommendedPragmas(db);
     return db;
   } catch (error) {
     db.close();

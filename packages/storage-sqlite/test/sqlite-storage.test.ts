@@ -5,7 +5,7 @@ import { type Clock, ManualClock, memoryStorage, type Storage } from '@cx/core';
 import { makeEvent } from '@cx/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, sqliteStorage } from '../src';
+import { applyRecommendedPragmas, SCHEMA_VERSION, sqliteStorage, WAL_AUTOCHECKPOINT_PAGES } from '../src';
 
 let dir: string;
 let filename: string;
@@ -35,8 +35,22 @@ describe('opening a database', () => {
     expect(await scalar(storage, 'PRAGMA journal_mode')).toBe('wal');
     expect(await scalar(storage, 'PRAGMA synchronous')).toBe(1);
     expect(await scalar(storage, 'PRAGMA foreign_keys')).toBe(1);
+    expect(await scalar(storage, 'PRAGMA wal_autocheckpoint')).toBe(WAL_AUTOCHECKPOINT_PAGES);
     expect(Number(await scalar(storage, 'PRAGMA busy_timeout'))).toBeGreaterThan(0);
     expect(storage.capabilities).toEqual({ sql: true, persistent: true, multiProcess: false });
+  });
+
+  it('applyRecommendedPragmas gives a database the application opened the same settings', () => {
+    const db = new Database(filename);
+    try {
+      applyRecommendedPragmas(db);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+    } finally {
+      db.close();
+    }
   });
 
   it('declares an in-memory database not persistent', () => {
