@@ -2,6 +2,7 @@ import { LimitError, ValidationError } from '../errors/errors';
 import { parseOrThrow } from '../errors/from-zod';
 import { newId as defaultNewId, type IdGenerator } from '../ids/ulid';
 import type { CxEvent } from './cx-event';
+import { fastParseSegmentEvent } from './fast-parse';
 import { measureJson } from './json-size';
 import { type SegmentEvent, segmentEventSchema } from './segment-spec';
 import { markValidated } from './validated-events';
@@ -77,8 +78,13 @@ export function correctClockSkew(originalTimestamp: number, receivedAt: number, 
 export function normalizeEvent(input: unknown, options: NormalizeOptions = {}): CxEvent {
   const limit = options.maxEventBytes ?? MAX_EVENT_BYTES;
   checkSize(input, limit);
-  // zod builds a fresh object (and strips unknown top-level keys), so it is ours to complete.
-  const event = parseOrThrow(segmentEventSchema, input, 'event') as Record<string, unknown> & SegmentEvent;
+  // Both parsers build a fresh object (and strip unknown top-level keys), so it is ours to
+  // complete. The fast one covers well-formed events; zod decides the rest and names each problem.
+  const event = (fastParseSegmentEvent(input) ?? parseOrThrow(segmentEventSchema, input, 'event')) as Record<
+    string,
+    unknown
+  > &
+    SegmentEvent;
   const receivedAt =
     event.receivedAt !== undefined
       ? toMillis(event.receivedAt)
