@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'conditions/index': 'src/conditions/index.ts',
+    'stats/index': 'src/stats/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -11,6 +11,19 @@ export {
   type SavedGroups,
 } from '@cx/core/conditions';
 export {
+  chiSquareSf,
+  incompleteBeta,
+  logBeta,
+  logGamma,
+  normalCdf,
+  normalPdf,
+  normalQuantile,
+  normalSf,
+  studentTCdf,
+  studentTQuantile,
+  studentTSf,
+} from '@cx/core/stats';
+export {
   type AssignmentContext,
   type AssignmentReason,
   type AssignmentResult,
@@ -123,10 +136,6 @@ export {
   probabilityBetaGreater,
 } from './stats/beta-binomial';
 export { type CupedResult, cuped } from './stats/cuped';
-export { chiSquareSf } from './stats/distributions/chi-square';
-export { normalCdf, normalPdf, normalQuantile, normalSf } from './stats/distributions/normal';
-export { incompleteBeta, logBeta, logGamma } from './stats/distributions/special-functions';
-export { studentTCdf, studentTQuantile, studentTSf } from './stats/distributions/student-t';
 export { benjaminiHochberg, holm } from './stats/multiple-comparisons';
 export { minimumDetectableEffect, type PowerOptions, powerAt, sampleSizePerArm } from './stats/power';
 export { ratioEstimate } from './stats/ratio-metric';

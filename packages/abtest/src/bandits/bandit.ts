@@ -6,10 +6,10 @@ import {
   seededRandom,
   ValidationError,
 } from '@cx/core';
+import { normalQuantile } from '@cx/core/stats';
 import { type AssignmentContext, type AssignmentResult, compileExperiment } from '../assignment/assign';
 import { getEqualWeights } from '../assignment/bucket-ranges';
 import { hash } from '../assignment/hash';
-import { normalQuantile } from '../stats/distributions/normal';
 import { relativeLift } from '../stats/relative-lift';
 import { type Estimate, meanEstimate } from '../stats/sufficient-stats';
 import { type BanditInput, type BanditState, banditInputSchema, emptyStats } from './bandit-state';

@@ -1,4 +1,5 @@
 import { parseOrThrow, ValidationError } from '@cx/core';
+import { normalSf } from '@cx/core/stats';
 import { z } from 'zod';
 import { getEqualWeights } from '../assignment/bucket-ranges';
 import type { ExperimentData, MetricStats } from '../experiments/collect-metrics';
@@ -7,7 +8,6 @@ import type { MetricDefinition } from '../experiments/metric-definition';
 import { bayesianGaussian } from '../stats/bayesian-gaussian';
 import { betaBinomial } from '../stats/beta-binomial';
 import { cuped } from '../stats/cuped';
-import { normalSf } from '../stats/distributions/normal';
 import { benjaminiHochberg, holm } from '../stats/multiple-comparisons';
 import { ratioEstimate } from '../stats/ratio-metric';
 import { relativeLift } from '../stats/relative-lift';

@@ -1,7 +1,7 @@
+import { normalQuantile, normalSf } from '@cx/core/stats';
 import type { ExperimentData, MetricStats } from '../experiments/collect-metrics';
 import type { ExperimentDefinition } from '../experiments/experiment-definition';
 import type { MetricDefinition } from '../experiments/metric-definition';
-import { normalQuantile, normalSf } from '../stats/distributions/normal';
 import type { Estimate } from '../stats/sufficient-stats';
 import type { FactorialEffect } from './result-types';
 

@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { normalCdf, normalPdf, normalQuantile } from '@cx/core/stats';
 import { z } from 'zod';
-import { normalCdf, normalPdf, normalQuantile } from './distributions/normal';
 import type { Estimate } from './sufficient-stats';
 
 /** A Bayesian reading of an effect: how likely it is positive and what shipping risks. */

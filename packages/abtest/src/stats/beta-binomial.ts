@@ -1,7 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { logBeta, normalCdf } from '@cx/core/stats';
 import { z } from 'zod';
-import { normalCdf } from './distributions/normal';
-import { logBeta } from './distributions/special-functions';
 import { type ProportionStats, proportionStatsSchema } from './sufficient-stats';
 
 /** The exact Beta-Binomial comparison of two conversion rates. */

@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { normalCdf, normalQuantile } from '@cx/core/stats';
 import { z } from 'zod';
-import { normalCdf, normalQuantile } from './distributions/normal';
 import { confidenceSequenceHalfWidth } from './sequential';
 
 /** Inputs of the power calculations for a two-arm comparison with equal arms. */

@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { normalQuantile, normalSf } from '@cx/core/stats';
 import { z } from 'zod';
-import { normalQuantile, normalSf } from './distributions/normal';
 import type { Estimate } from './sufficient-stats';
 
 /** A relative lift (treatment / control − 1) with its delta-method interval. */

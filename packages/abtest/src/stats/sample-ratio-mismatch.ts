@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { chiSquareSf } from '@cx/core/stats';
 import { z } from 'zod';
-import { chiSquareSf } from './distributions/chi-square';
 
 /** The result of a sample-ratio-mismatch check. */
 export interface SrmResult {

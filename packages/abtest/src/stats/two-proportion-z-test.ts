@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { normalQuantile, normalSf } from '@cx/core/stats';
 import { z } from 'zod';
-import { normalQuantile, normalSf } from './distributions/normal';
 import { type ProportionStats, proportionStatsSchema } from './sufficient-stats';
 import type { DifferenceTestResult } from './welch-t-test';
 

@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@cx/core';
+import { studentTQuantile, studentTSf } from '@cx/core/stats';
 import { z } from 'zod';
-import { studentTQuantile, studentTSf } from './distributions/student-t';
 import { type MeanStats, meanOf, meanStatsSchema, varianceOf } from './sufficient-stats';
 
 /** The result of a two-sample test of a difference in means (treatment − control). */

@@ -1,8 +1,9 @@
 import { parseOrThrow } from '@cx/core';
+import { logGamma } from '@cx/core/stats';
 import { z } from 'zod';
 import { type CustomerSummary, parseCustomers } from './customer-summary';
 import { nelderMead } from './optimizer';
-import { hyp2f1, lgamma, logSumExp } from './special-functions';
+import { hyp2f1, logSumExp } from './special-functions';
 
 /** BG/NBD parameters: purchase rates λ ~ Gamma(r, α); dropout p ~ Beta(a, b). */
 export interface BgNbdParams {
@@ -50,7 +51,7 @@ export const bgNbdFitOptionsSchema = z
 export function bgNbdLogLikelihood(params: BgNbdParams, customers: readonly CustomerSummary[]): number {
   const { r, alpha, a, b } = params;
   const perX = new Map<number, { constant: number; dropTerm: number }>();
-  const shared = r * Math.log(alpha) - lgamma(r) + lgamma(a + b) - lgamma(b);
+  const shared = r * Math.log(alpha) - logGamma(r) + logGamma(a + b) - logGamma(b);
   const logA = Math.log(a);
   let total = 0;
   for (let i = 0; i < customers.length; i++) {
@@ -58,7 +59,7 @@ export function bgNbdLogLikelihood(params: BgNbdParams, customers: readonly Cust
     let terms = perX.get(x);
     if (terms === undefined) {
       terms = {
-        constant: shared + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x),
+        constant: shared + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x),
         dropTerm: x > 0 ? logA - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY,
       };
       perX.set(x, terms);

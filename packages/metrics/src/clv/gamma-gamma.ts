@@ -1,10 +1,10 @@
 import { parseOrThrow, ValidationError } from '@cx/core';
+import { logGamma } from '@cx/core/stats';
 import { z } from 'zod';
 import type { BgNbdParams } from './bgnbd';
 import { expectedPurchases } from './bgnbd';
 import { type CustomerSummary, parseCustomers } from './customer-summary';
 import { nelderMead } from './optimizer';
-import { lgamma } from './special-functions';
 
 /** Gamma-Gamma parameters: spend per purchase z ~ Gamma(p, ν), ν ~ Gamma(q, γ). */
 export interface GammaGammaParams {
@@ -34,14 +34,14 @@ export function gammaGammaLogLikelihood(
   customers: readonly CustomerSummary[],
 ): number {
   const { p, q, gamma } = params;
-  const shared = q * Math.log(gamma) - lgamma(q);
+  const shared = q * Math.log(gamma) - logGamma(q);
   let total = 0;
   for (const { frequency: x, monetary } of customers) {
     if (x === 0 || monetary === undefined || monetary <= 0) continue;
     const px = p * x;
     total +=
-      lgamma(px + q) -
-      lgamma(px) +
+      logGamma(px + q) -
+      logGamma(px) +
       shared +
       (px - 1) * Math.log(monetary) +
       px * Math.log(x) -

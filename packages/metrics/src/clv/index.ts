@@ -21,4 +21,4 @@ export {
 } from './gamma-gamma';
 export { type CustomerHistory, type HistoricalClv, historicalClv } from './historical';
 export { type Minimum, type NelderMeadOptions, nelderMead } from './optimizer';
-export { hyp2f1, lgamma } from './special-functions';
+export { hyp2f1 } from './special-functions';

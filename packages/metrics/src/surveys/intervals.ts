@@ -1,4 +1,4 @@
-import { twoSidedP, zForLevel } from '../stats/normal';
+import { twoSidedP, zForLevel } from '@cx/core/stats';
 
 /** A two-sided confidence interval. */
 export interface Interval {

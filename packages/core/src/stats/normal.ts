@@ -117,3 +117,20 @@ export function normalQuantile(p: number): number {
   }
   return q < 0 ? -value : value;
 }
+
+/**
+ * The two-sided critical value for a confidence level.
+ *
+ * @example
+ * ```ts
+ * zForLevel(0.95); // 1.959963984540054
+ * ```
+ */
+export function zForLevel(level: number): number {
+  return normalQuantile(1 - (1 - level) / 2);
+}
+
+/** The two-sided p-value of a z statistic: P(|Z| ≥ |z|). */
+export function twoSidedP(z: number): number {
+  return Math.min(1, 2 * normalSf(Math.abs(z)));
+}

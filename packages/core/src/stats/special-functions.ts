@@ -1,5 +1,5 @@
 /*
- * Special functions behind every p-value and posterior in this package, in plain TypeScript so
+ * Special functions behind every p-value, posterior and lifetime-value likelihood of cx, in plain TypeScript so
  * the statistics run in Node, at the edge and in the browser without a numeric library.
  * Algorithms: Lanczos log-gamma (g = 7, n = 9; Godfrey's coefficients, relative error ~1e-15),
  * and the regularized incomplete gamma and beta functions by series and Lentz's continued
