@@ -185,6 +185,8 @@ export function postgresEventStore({ pool, tables }: PostgresContext): EventStor
         );
       }
       if (q.types !== null) where.push(`type = ANY(${bind(q.types)}::text[])`);
+      if (Number.isFinite(q.fromMs)) where.push(`ts >= ${bind(q.fromMs)}::bigint`);
+      if (Number.isFinite(q.toMs)) where.push(`ts < ${bind(q.toMs)}::bigint`);
       const result = await guard('events.scan', () =>
         pool.query<ScanRow>(
           `SELECT seq, tx_id::text AS tx, body::text AS body FROM ${events}

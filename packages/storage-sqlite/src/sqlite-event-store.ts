@@ -51,6 +51,19 @@ export function sqliteEventStore(db: Database): EventStore {
      WHERE workspace_id = ? AND seq > ? AND type IN (SELECT value FROM json_each(?))
      ORDER BY seq LIMIT ?`,
   );
+  // Time bounds as numbers: -Infinity and Infinity bind as SQLite's -Inf and Inf REALs, which
+  // compare below and above every integer ts.
+  const scanFiltered = prepare<
+    [string, number, string | null, string | null, number, number, number],
+    EventRow
+  >(
+    db,
+    `SELECT seq, ts, body FROM cx_events
+     WHERE workspace_id = ? AND seq > ?
+       AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+       AND ts >= ? AND ts < ?
+     ORDER BY seq LIMIT ?`,
+  );
   // `profile_id IS NOT NULL` lets SQLite use the partial profile index. One profile (the common
   // case) gets its own statement: with `=` the index already yields (ts, seq) order, so a page
   // costs `limit` rows, where an IN list makes SQLite sort every match in the range.
@@ -142,10 +155,12 @@ export function sqliteEventStore(db: Database): EventStore {
       return guard('events.scan', () => {
         const q = parseScanQuery(workspaceId, query);
         const afterSeq = q.cursor === null ? 0 : (decodeCursor(q.cursor, { seq: 'number' }).seq as number);
-        const rows =
-          q.types === null
+        const types = q.types === null ? null : JSON.stringify(q.types);
+        const rows = q.timeBounded
+          ? scanFiltered.all(workspaceId, afterSeq, types, types, q.fromMs, q.toMs, q.limit + 1)
+          : types === null
             ? scanAll.all(workspaceId, afterSeq, q.limit + 1)
-            : scanTypes.all(workspaceId, afterSeq, JSON.stringify(q.types), q.limit + 1);
+            : scanTypes.all(workspaceId, afterSeq, types, q.limit + 1);
         return pageOf(rows, q.limit, (last) => encodeCursor({ seq: last.seq }));
       });
     },

@@ -146,6 +146,8 @@ export async function collectExperimentData(
       cursor,
       limit: options.pageSize ?? 10_000,
       types: ['track'],
+      // `until` is inclusive; the store's `to` is not.
+      ...(Number.isFinite(until) ? { to: new Date(until + 1) } : {}),
     });
     for (const event of page.items) {
       scannedEvents++;

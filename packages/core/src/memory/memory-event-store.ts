@@ -121,7 +121,9 @@ export function memoryEventStore(): EventStore {
       const matches: StoredRow[] = [];
       for (let index = lo; index < rows.length && matches.length <= q.limit; index++) {
         const row = rows[index]!;
-        if (q.types === null || q.types.includes(row.type)) matches.push(row);
+        if (q.types !== null && !q.types.includes(row.type)) continue;
+        if (row.ts < q.fromMs || row.ts >= q.toMs) continue;
+        matches.push(row);
       }
       const page = matches.slice(0, q.limit);
       return {

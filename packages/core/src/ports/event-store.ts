@@ -54,6 +54,13 @@ export interface ScanQuery {
   limit?: number;
   /** Only events of these types. */
   types?: readonly EventType[];
+  /**
+   * Inclusive lower bound on `timestamp`. Events still come in append order, not by time: a
+   * late-arriving event with an old timestamp is where it was appended.
+   */
+  from?: string | Date;
+  /** Exclusive upper bound on `timestamp`. */
+  to?: string | Date;
 }
 
 /**
@@ -62,7 +69,8 @@ export interface ScanQuery {
  * Contract (proved by the conformance suite in `@cx/core/testing`):
  * - `append` is idempotent by `messageId` within a workspace, validates every event against
  *   `cxEventSchema`, stores the valid ones and reports the rest; a duplicate keeps the first copy.
- * - `scan` returns events in append order; a cursor stays valid while new events are appended.
+ * - `scan` returns events in append order, optionally only some types or a time range; a cursor
+ *   stays valid while new events are appended.
  * - `listByProfile` returns events ordered by `timestamp` (ties in append order).
  * - No call ever reads or changes another workspace's events.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/errors';
 import { parseOrThrow, toValidationIssues, validationErrorFromZod } from '../errors/from-zod';
 import { type CxEvent, cxEventSchema } from '../events/cx-event';
-import { EVENT_TYPES, idSchema, isoTimestampSchema } from '../events/segment-spec';
+import { EVENT_TYPES, type EventType, idSchema, isoTimestampSchema } from '../events/segment-spec';
 import { isValidatedEvent } from '../events/validated-events';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
 import type { AppendResult, EventRejection } from './event-store';
@@ -126,14 +126,40 @@ export function parseProfileEventsQuery(workspaceId: unknown, query: unknown): P
 }
 
 const scanQuerySchema = z
-  .object({ cursor: cursorSchema, limit: limitSchema, types: z.array(z.enum(EVENT_TYPES)).optional() })
+  .object({
+    cursor: cursorSchema,
+    limit: limitSchema,
+    types: z.array(z.enum(EVENT_TYPES)).optional(),
+    from: isoTimestampSchema.optional(),
+    to: isoTimestampSchema.optional(),
+  })
   .default({ limit: DEFAULT_PAGE_SIZE });
 
+/** A validated `scan` query with times in milliseconds. */
+export interface ParsedScanQuery {
+  cursor: string | null;
+  limit: number;
+  types: EventType[] | null;
+  /** Inclusive; `-Infinity` when not given. */
+  fromMs: number;
+  /** Exclusive; `Infinity` when not given. */
+  toMs: number;
+  /** True when `from` or `to` was given. */
+  timeBounded: boolean;
+}
+
 /** Validates a `scan` query. */
-export function parseScanQuery(workspaceId: unknown, query: unknown) {
+export function parseScanQuery(workspaceId: unknown, query: unknown): ParsedScanQuery {
   assertWorkspaceId(workspaceId);
   const q = parseOrThrow(scanQuerySchema, query, 'scan query');
-  return { cursor: q.cursor ?? null, limit: q.limit, types: q.types ?? null };
+  return {
+    cursor: q.cursor ?? null,
+    limit: q.limit,
+    types: q.types ?? null,
+    fromMs: q.from === undefined ? Number.NEGATIVE_INFINITY : toMillis(q.from),
+    toMs: q.to === undefined ? Number.POSITIVE_INFINITY : toMillis(q.to),
+    timeBounded: q.from !== undefined || q.to !== undefined,
+  };
 }
 
 /** Validates a workspace id and a record id (`messageId`, profile id). */

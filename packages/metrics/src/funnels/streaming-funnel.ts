@@ -364,7 +364,7 @@ export async function streamFunnel(
 ): Promise<FunnelResult> {
   assertWorkspaceId(workspaceId);
   const funnel = new StreamingFunnel(definition, { profiles: createProfileResolver(storage, workspaceId) });
-  for await (const event of scanEvents(storage, workspaceId, BEHAVIOUR_TYPES)) funnel.add(event);
+  for await (const event of scanEvents(storage, workspaceId, { types: BEHAVIOUR_TYPES })) funnel.add(event);
   await funnel.loadProfiles();
   return funnel.result();
 }

@@ -119,7 +119,7 @@ export async function readCohortRetention(
   const def = parseOrThrow(retentionSchema, definition, 'retention');
   const profiles = def.personKey === 'canonical' ? createProfileResolver(storage, workspaceId) : undefined;
   const activity = new RetentionActivity(def);
-  for await (const page of scanEventPages(storage, workspaceId, ['track', 'page', 'screen'])) {
+  for await (const page of scanEventPages(storage, workspaceId, { types: ['track', 'page', 'screen'] })) {
     await profiles?.load(page.map((event) => event.profileId));
     for (const event of page) activity.add(event, profiles);
   }

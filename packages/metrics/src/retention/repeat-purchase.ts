@@ -88,7 +88,7 @@ export async function readRepeatPurchases(
   const opts = parseOrThrow(repeatPurchaseOptionsSchema, options, 'repeat purchase options');
   const profiles = opts.personKey === 'canonical' ? createProfileResolver(storage, workspaceId) : undefined;
   const counts = new PurchaseCounts(opts);
-  for await (const page of scanEventPages(storage, workspaceId, ['track'])) {
+  for await (const page of scanEventPages(storage, workspaceId, { types: ['track'] })) {
     await profiles?.load(
       page.flatMap((event) =>
         event.type === 'track' && event.event === opts.purchaseEvent ? [event.profileId] : [],

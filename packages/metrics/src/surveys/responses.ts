@@ -122,7 +122,11 @@ export async function readSurveyResponses(
   const to = q.to === undefined ? Number.POSITIVE_INFINITY : toMs(q.to);
   const responses: SurveyResponse[] = [];
   const invalid: InvalidResponse[] = [];
-  for await (const event of scanEvents(storage, workspaceId, ['track'])) {
+  for await (const event of scanEvents(storage, workspaceId, {
+    types: ['track'],
+    ...(Number.isFinite(from) ? { from } : {}),
+    ...(Number.isFinite(to) ? { to } : {}),
+  })) {
     if (event.type !== 'track' || event.event !== SURVEY_EVENT) continue;
     const ts = Date.parse(event.timestamp);
     if (ts < from || ts >= to) continue;

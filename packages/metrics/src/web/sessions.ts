@@ -142,7 +142,11 @@ export async function readSessions(
   const opts = parseOrThrow(sessionOptionsSchema, options, 'session options');
   const profiles = opts.personKey === 'canonical' ? createProfileResolver(storage, workspaceId) : undefined;
   const byPerson = new Map<string, Hit[]>();
-  for await (const page of scanEventPages(storage, workspaceId, ['track', 'page', 'screen'])) {
+  for await (const page of scanEventPages(storage, workspaceId, {
+    types: ['track', 'page', 'screen'],
+    ...(opts.from === undefined ? {} : { from: opts.from }),
+    ...(opts.to === undefined ? {} : { to: opts.to }),
+  })) {
     await profiles?.load(page.map((event) => event.profileId));
     for (const event of page) collect(byPerson, event, opts.personKey, profiles, opts.from, opts.to);
   }

@@ -123,6 +123,44 @@ export const eventStoreChecks: ConformanceCheck[] = [
   },
   {
     port: 'events',
+    name: 'scan keeps events with a timestamp in [from, to), still in append order, and pages by them',
+    async run({ storage, workspace }) {
+      // Appended out of time order: a late event with an old timestamp stays where it was appended.
+      const events = [
+        makeEvent({ at: T0 + 5000 }),
+        makeEvent({ at: T0 }),
+        makeEvent({ type: 'page', at: T0 + 2000 }),
+        makeEvent({ at: T0 + 3000 }),
+        makeEvent({ at: T0 + 1000 }),
+        makeEvent({ at: T0 + 4000 }),
+      ];
+      await storage.events.append(workspace, events);
+      const from = new Date(T0 + 1000);
+      const to = new Date(T0 + 4000).toISOString();
+      const first = await storage.events.scan(workspace, { from, to, limit: 2 });
+      assert.deepEqual(idsOf(first.items), idsOf([events[2]!, events[3]!]));
+      assert.notEqual(first.nextCursor, null);
+      const second = await storage.events.scan(workspace, { from, to, limit: 2, cursor: first.nextCursor });
+      assert.deepEqual(idsOf(second.items), [events[4]!.messageId]);
+      assert.equal(second.nextCursor, null);
+      // One bound alone, and together with a type filter.
+      const onlyFrom = await storage.events.scan(workspace, { from: new Date(T0 + 4000) });
+      assert.deepEqual(idsOf(onlyFrom.items), idsOf([events[0]!, events[5]!]));
+      const onlyTo = await storage.events.scan(workspace, { to: new Date(T0 + 1000) });
+      assert.deepEqual(idsOf(onlyTo.items), [events[1]!.messageId]);
+      const pages = await storage.events.scan(workspace, { types: ['page'], to });
+      assert.deepEqual(idsOf(pages.items), [events[2]!.messageId]);
+      const empty = await storage.events.scan(workspace, { from: to, to });
+      assert.deepEqual(empty, { items: [], nextCursor: null });
+      await rejectsWithCode(
+        () => storage.events.scan(workspace, { from: 'yesterday' }),
+        'VALIDATION',
+        'bad scan from',
+      );
+    },
+  },
+  {
+    port: 'events',
     name: 'listByProfile orders by timestamp (ties in append order) within [from, to)',
     async run({ storage, workspace }) {
       const a = makeEvent({ profileId: 'p1', at: T0 + 2000 });
