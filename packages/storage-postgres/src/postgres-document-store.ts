@@ -83,8 +83,14 @@ export function postgresDocumentStore({ pool, clock, tables }: PostgresContext):
       if (parsed.keys.length === 0) return [];
       const result = await guard('documents.getMany', () =>
         pool.query<DocumentRow>(
-          `SELECT ${columns} FROM ${documents}
-           WHERE workspace_id = $1 AND collection = $2 AND key = ANY($3::text[])`,
+          // One primary-key probe per key: O(keys). With `key = ANY(...)` the planner may scan
+          // the whole collection when statistics lag behind a growing table.
+          `SELECT doc.* FROM unnest($3::text[]) AS wanted(key)
+           CROSS JOIN LATERAL (
+             SELECT ${columns} FROM ${documents}
+             WHERE workspace_id = $1 AND collection = $2 AND key = wanted.key
+             LIMIT 1
+           ) doc`,
           [workspaceId, parsed.collection, parsed.keys],
         ),
       );
@@ -99,7 +105,7 @@ export function postgresDocumentStore({ pool, clock, tables }: PostgresContext):
     async put<T>(workspaceId: string, input: unknown) {
       const parsed = parseDocumentPut(workspaceId, input);
       const at = clock.now();
-      const params = [workspaceId, parsed.collection, parsed.key, JSON.stringify(parsed.value), at];
+      const params = [workspaceId, parsed.collection, parsed.key, parsed.json, at];
       const version = await guard('documents.put', async () => {
         let text: string;
         if (parsed.expectedVersion === undefined) {
@@ -163,7 +169,7 @@ export function postgresDocumentStore({ pool, clock, tables }: PostgresContext):
             workspaceId,
             picked.map((input) => input.collection),
             picked.map((input) => input.key),
-            picked.map((input) => JSON.stringify(input.value)),
+            picked.map((input) => input.json),
             at,
             picked.map((input) => input.expectedVersion ?? 0),
           ],

@@ -10,6 +10,7 @@ import {
   type ProfileRecord,
   type ProfileStore,
   parseCreateProfile,
+  parseCreateProfiles,
   parseId,
   parseIdentifiers,
   parseIds,
@@ -76,8 +77,13 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
      WHERE ident.workspace_id = ${alias}.workspace_id AND ident.profile_id = ${alias}.id) AS identifiers`;
 
   const readRecords = async (db: Queryable, workspaceId: string, ids: readonly string[]) => {
+    // A primary-key probe per id (see ownersOf).
     const result = await db.query<ProfileRow>(
-      `SELECT ${recordColumns('p')} FROM ${profiles} p WHERE p.workspace_id = $1 AND p.id = ANY($2::text[])`,
+      `SELECT ${recordColumns('p')}
+       FROM unnest($2::text[]) AS wanted(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM ${profiles} WHERE workspace_id = $1 AND id = wanted.id LIMIT 1
+       ) p`,
       [workspaceId, ids],
     );
     return new Map(result.rows.map((row) => [row.id, toRecord(row)]));
@@ -93,12 +99,18 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
   const ownersOf = async (db: Queryable, workspaceId: string, list: readonly Identifier[]) => {
     const owners = new Map<string, string>();
     if (list.length === 0) return owners;
+    // One primary-key probe per identifier. As a plain join, the planner may hash the
+    // workspace's whole identifier table (it does when statistics lag behind a growing table),
+    // which costs O(workspace) per call instead of O(batch); LIMIT 1 keeps the subquery a
+    // per-row probe (the key is unique, so it changes no result).
     const result = await db.query<{ type: string; value: string; profile_id: string }>(
-      `SELECT ident.type, ident.value, ident.profile_id
-       FROM ${identifiers} ident
-       JOIN unnest($2::text[], $3::text[]) AS wanted(type, value)
-         ON ident.type = wanted.type AND ident.value = wanted.value
-       WHERE ident.workspace_id = $1`,
+      `SELECT wanted.type, wanted.value, ident.profile_id
+       FROM unnest($2::text[], $3::text[]) AS wanted(type, value)
+       CROSS JOIN LATERAL (
+         SELECT i.profile_id FROM ${identifiers} i
+         WHERE i.workspace_id = $1 AND i.type = wanted.type AND i.value = wanted.value
+         LIMIT 1
+       ) ident`,
       [workspaceId, ...columnsOf(list)],
     );
     for (const row of result.rows) owners.set(identifierKey(row), row.profile_id);
@@ -115,17 +127,29 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
   };
 
   /**
+   * Locks profile rows for the rest of the transaction, one primary-key probe per id (see
+   * ownersOf), in id order: every caller takes locks in the same order, so they wait for each
+   * other instead of deadlocking.
+   */
+  const lockProfiles = (db: Queryable, workspaceId: string, ids: readonly string[]) =>
+    db.query<{ id: string; merged_into: string | null }>(
+      `SELECT p.id, p.merged_into
+       FROM unnest($2::text[]) WITH ORDINALITY AS wanted(id, n)
+       CROSS JOIN LATERAL (
+         SELECT id, merged_into FROM ${profiles} WHERE workspace_id = $1 AND id = wanted.id
+         LIMIT 1 FOR UPDATE
+       ) p
+       ORDER BY wanted.n`,
+      [workspaceId, [...new Set(ids)].sort()],
+    );
+
+  /**
    * Locks two profile rows in id order, whichever way round the caller names them, so two
    * merges (or a merge and an unmerge) of the same pair wait for each other instead of
    * deadlocking. Returns the rows found, by id.
    */
   const lockPair = async (db: Queryable, workspaceId: string, first: string, second: string) => {
-    const locked = await db.query<{ id: string; merged_into: string | null }>(
-      `SELECT id, merged_into FROM ${profiles}
-       WHERE workspace_id = $1 AND id = ANY($2::text[])
-       ORDER BY id FOR UPDATE`,
-      [workspaceId, [first, second]],
-    );
+    const locked = await lockProfiles(db, workspaceId, [first, second]);
     return new Map(locked.rows.map((row) => [row.id, row]));
   };
 
@@ -338,6 +362,60 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       };
     },
 
+    async createMany(workspaceId, inputs) {
+      const parsed = parseCreateProfiles(workspaceId, inputs);
+      if (parsed.length === 0) return [];
+      const ids = parsed.map((input) => input.id ?? newId());
+      const all = parsed.flatMap((input) => input.identifiers);
+      const owners = parsed.flatMap((input, index) => input.identifiers.map(() => ids[index]!));
+      const ordinals = parsed.flatMap((input) => input.identifiers.map((_, position) => position + 1));
+      const at = clock.now();
+      // One statement, so every profile and identifier is stored or none is.
+      await withRetry('profiles.createMany', async () => {
+        try {
+          await pool.query(
+            `WITH created AS (
+               INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
+               SELECT $1, p.id, p.traits::jsonb, NULL, $4, $4, 1
+               FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS p(id, traits, n)
+               ORDER BY p.n
+               RETURNING id
+             ), linked AS (
+               INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
+               SELECT $1, u.type, u.value, created.id, u.ordinal
+               FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS u(type, value, owner, ordinal)
+               JOIN created ON created.id = u.owner
+             )
+             SELECT count(*) FROM created`,
+            [
+              workspaceId,
+              ids,
+              parsed.map((input) => JSON.stringify(input.traits)),
+              at,
+              ...columnsOf(all),
+              owners,
+              ordinals,
+            ],
+          );
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          if (constraintOf(error)?.startsWith('cx_profiles'))
+            throw new ConflictError('A profile of the call already exists');
+          const taken = await ownersOf(pool, workspaceId, all).catch(() => new Map<string, string>());
+          throw identifierConflict(all, taken, null);
+        }
+      });
+      return parsed.map((input, index) => ({
+        id: ids[index]!,
+        identifiers: input.identifiers,
+        traits: input.traits,
+        mergedInto: null,
+        createdAt: iso(at),
+        updatedAt: iso(at),
+        version: 1,
+      }));
+    },
+
     async get(workspaceId, profileId) {
       const id = parseId(workspaceId, profileId, 'profile id');
       const records = await guard('profiles.get', () => readRecords(pool, workspaceId, [id]));
@@ -484,12 +562,7 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       return inTransaction(pool, 'profiles.mergeMany', async (client) => {
         // Every profile of the call is locked up front, in id order, so calls never deadlock.
         const ids = [...new Set(parsed.flatMap((merge) => [merge.into, merge.from]))];
-        const locked = await client.query<{ id: string; merged_into: string | null }>(
-          `SELECT id, merged_into FROM ${profiles}
-           WHERE workspace_id = $1 AND id = ANY($2::text[])
-           ORDER BY id FOR UPDATE`,
-          [workspaceId, ids],
-        );
+        const locked = await lockProfiles(client, workspaceId, ids);
         const state = new Map(locked.rows.map((row) => [row.id, row]));
         // Merges of distinct profiles do not see each other: one statement does them all.
         if (ids.length === parsed.length * 2) {
