@@ -84,7 +84,7 @@ export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): 
       );
     }
     const at = clock.now();
-    upsert.run(workspaceId, input.collection, input.key, JSON.stringify(input.value), current + 1, at);
+    upsert.run(workspaceId, input.collection, input.key, input.json, current + 1, at);
     return { version: current + 1, at };
   });
 
@@ -102,7 +102,7 @@ export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): 
     });
     const at = clock.now();
     inputs.forEach((input, index) => {
-      upsert.run(workspaceId, input.collection, input.key, JSON.stringify(input.value), versions[index]!, at);
+      upsert.run(workspaceId, input.collection, input.key, input.json, versions[index]!, at);
     });
     return { versions, at };
   });

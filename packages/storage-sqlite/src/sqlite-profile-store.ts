@@ -11,6 +11,7 @@ import {
   type ProfileRecord,
   type ProfileStore,
   parseCreateProfile,
+  parseCreateProfiles,
   parseId,
   parseIdentifiers,
   parseIds,
@@ -214,6 +215,12 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
     return record;
   });
 
+  // Each create runs as a savepoint of one transaction: one commit, and a conflict undoes all.
+  const createMany = db.transaction(
+    (workspaceId: string, inputs: ReturnType<typeof parseCreateProfiles>): ProfileRecord[] =>
+      inputs.map((input) => create(workspaceId, input)),
+  );
+
   const addIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
     canonical(workspaceId, id, 'add identifiers to');
     const added = claimable(workspaceId, identifiers, id);
@@ -347,6 +354,13 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
       return guard('profiles.create', () =>
         create.immediate(workspaceId, parseCreateProfile(workspaceId, input)),
       );
+    },
+
+    async createMany(workspaceId, inputs) {
+      return guard('profiles.createMany', () => {
+        const parsed = parseCreateProfiles(workspaceId, inputs);
+        return parsed.length === 0 ? [] : createMany.immediate(workspaceId, parsed);
+      });
     },
 
     async get(workspaceId, profileId) {

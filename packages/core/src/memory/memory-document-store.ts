@@ -61,7 +61,7 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
   const write = <T>(workspaceId: string, input: ParsedPut, updatedAt: string): StoredDocument<T> => {
     const rows = collectionOf(workspaceId, input.collection, true)!;
     const row: Row = {
-      json: JSON.stringify(input.value),
+      json: input.json,
       version: (rows.get(input.key)?.version ?? 0) + 1,
       updatedAt,
     };

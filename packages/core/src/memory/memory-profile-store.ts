@@ -5,6 +5,7 @@ import { compareKeys } from '../ports/compare-keys';
 import { decodeCursor, encodeCursor } from '../ports/cursor';
 import {
   parseCreateProfile,
+  parseCreateProfiles,
   parseId,
   parseIdentifiers,
   parseIds,
@@ -129,6 +130,32 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
       space.profiles.set(id, record);
       for (const identifier of parsed.identifiers) space.owners.set(identifierKey(identifier), id);
       return copy(record);
+    },
+
+    async createMany(workspaceId, inputs) {
+      const parsed = parseCreateProfiles(workspaceId, inputs);
+      const space = spaceOf(workspaceId);
+      // Every input is checked before anything is stored: all or nothing.
+      const ids = parsed.map((input) => input.id ?? newId());
+      ids.forEach((id, index) => {
+        if (space.profiles.has(id)) throw new ConflictError(`Profile ${id} already exists`);
+        assertFree(space, parsed[index]!.identifiers, null);
+      });
+      const at = now();
+      return parsed.map((input, index) => {
+        const record: ProfileRecord = {
+          id: ids[index]!,
+          identifiers: input.identifiers,
+          traits: input.traits,
+          mergedInto: null,
+          createdAt: at,
+          updatedAt: at,
+          version: 1,
+        };
+        space.profiles.set(record.id, record);
+        for (const identifier of input.identifiers) space.owners.set(identifierKey(identifier), record.id);
+        return copy(record);
+      });
     },
 
     async get(workspaceId, profileId) {

@@ -11,6 +11,7 @@ export {
   type ParsedProfileEventsQuery,
   type PreparedAppend,
   parseCreateProfile,
+  parseCreateProfiles,
   parseDocumentAddress,
   parseDocumentKeys,
   parseDocumentList,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors/errors';
+import { ConflictError, ValidationError } from '../errors/errors';
 import { parseOrThrow, toValidationIssues, validationErrorFromZod } from '../errors/from-zod';
 import { type CxEvent, cxEventSchema } from '../events/cx-event';
 import { EVENT_TYPES, type EventType, idSchema, isoTimestampSchema } from '../events/segment-spec';
@@ -207,6 +207,37 @@ export function parseCreateProfile(workspaceId: unknown, input: unknown) {
   };
 }
 
+const createListSchema = z.array(z.unknown()).max(1000, 'At most 1000 profiles per call');
+
+/**
+ * Validates a `ProfileStore.createMany` input: each profile as {@link parseCreateProfile}.
+ *
+ * @throws `ConflictError` when two inputs name the same identifier or the same id, which no
+ *   store could create together.
+ */
+export function parseCreateProfiles(workspaceId: unknown, inputs: unknown) {
+  assertWorkspaceId(workspaceId);
+  const parsed = parseOrThrow(createListSchema, inputs, 'profiles').map((input) =>
+    parseCreateProfile(workspaceId, input),
+  );
+  const identifiers = new Set<string>();
+  const ids = new Set<string>();
+  for (const input of parsed) {
+    if (input.id !== undefined) {
+      if (ids.has(input.id)) throw new ConflictError(`Profile ${input.id} is created twice in one call`);
+      ids.add(input.id);
+    }
+    for (const identifier of input.identifiers) {
+      const key = identifierKey(identifier);
+      if (identifiers.has(key)) {
+        throw new ConflictError(`Identifier ${identifier.type} is given to two profiles in one call`);
+      }
+      identifiers.add(key);
+    }
+  }
+  return parsed;
+}
+
 const traitPatchSchema = z.object({
   set: traitsSchema.default({}),
   unset: z.array(z.string().min(1).max(256)).default([]),
@@ -308,15 +339,36 @@ export function parseLeaseRelease(workspaceId: unknown, request: unknown) {
  * `undefined` members vanish, Dates become strings. Values JSON cannot hold are a `ValidationError`.
  */
 export function jsonClone<T>(value: T, path: string): T {
+  return JSON.parse(toJsonText(value, path)) as T;
+}
+
+/** `value` as JSON text; a `ValidationError` naming `path` when it cannot be serialised. */
+function toJsonText(value: unknown, path: string): string {
+  let json: string | undefined;
+  let cause: unknown;
   try {
-    return JSON.parse(JSON.stringify(value)) as T;
-  } catch (cause) {
+    // `undefined` for a function or symbol, which JSON cannot hold either.
+    json = JSON.stringify(value) as string | undefined;
+  } catch (error) {
+    cause = error;
+  }
+  if (json === undefined) {
     throw new ValidationError(
       `Invalid ${path}: not JSON-serialisable`,
       [{ path, message: 'Not JSON-serialisable', code: 'invalid_type' }],
       { cause },
     );
   }
+  return json;
+}
+
+/**
+ * A document value as the stores keep it: its JSON text (what a SQL store writes, serialised
+ * once) and a detached copy parsed back from it (what the call returns).
+ */
+function jsonDocument(value: unknown, path: string): { value: unknown; json: string } {
+  const json = toJsonText(value, path);
+  return { value: JSON.parse(json) as unknown, json };
 }
 
 const collectionSchema = z
@@ -360,7 +412,7 @@ const putDocumentSchema = z.object({
 export function parseDocumentPut(workspaceId: unknown, input: unknown) {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(putDocumentSchema, input, 'document');
-  return { ...parsed, value: jsonClone(parsed.value, 'value') as unknown };
+  return { ...parsed, ...jsonDocument(parsed.value, 'value') };
 }
 
 /** The most documents one `putMany` writes. */
@@ -391,10 +443,7 @@ const putManySchema = z
 export function parseDocumentPutMany(workspaceId: unknown, inputs: unknown) {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(putManySchema, inputs, 'documents');
-  return parsed.map((input, index) => ({
-    ...input,
-    value: jsonClone(input.value, `${index}.value`) as unknown,
-  }));
+  return parsed.map((input, index) => ({ ...input, ...jsonDocument(input.value, `${index}.value`) }));
 }
 
 const documentListSchema = z

@@ -122,6 +122,12 @@ export interface ProfileListQuery {
 export interface ProfileStore {
   /** Creates a profile; `CONFLICT` if an identifier already points at another profile. */
   create(workspaceId: string, input: CreateProfileInput): Promise<ProfileRecord>;
+  /**
+   * Several creates in one transaction (one commit). All or nothing: `CONFLICT` when an
+   * identifier already points at a profile or is named by two of the inputs, or an id exists;
+   * nothing is created then. At most 1,000. Records in input order.
+   */
+  createMany(workspaceId: string, inputs: readonly CreateProfileInput[]): Promise<ProfileRecord[]>;
   /** A profile by id (canonical or merged-away), or `null`. */
   get(workspaceId: string, profileId: string): Promise<ProfileRecord | null>;
   /**

@@ -1,4 +1,5 @@
 import {
+  type CreateProfileInput,
   type CxBusEvents,
   type Identifier,
   isCxError,
@@ -14,12 +15,12 @@ import { COLLECTIONS } from '../collections';
 import { DecisionRecorder } from '../decisions/decision-recorder';
 import { loadStates, type ProfileState } from '../profiles/profile-state';
 import type { IdentityRuntime } from '../runtime';
+import { nowIso } from '../runtime';
 import { TickBatcher } from './tick-batcher';
 
-/** The most merges one `mergeMany` takes. */
+/** The most merges one `mergeMany` takes, and profiles one `createMany` takes. */
 const MAX_MERGE_MANY = 1000;
-
-import { nowIso } from '../runtime';
+const MAX_CREATE_MANY = 1000;
 
 /**
  * The working set of one ingest batch or one operation: who owns which identifier, the
@@ -145,6 +146,36 @@ export class GraphSession {
   merge(input: MergeInput): Promise<MergeResult> {
     return this.#merges.add(input);
   }
+
+  /**
+   * Creates a profile. Creates issued together (the new people of a batch) go in one
+   * `createMany`; if that conflicts (nothing was created), each runs on its own, so every
+   * caller gets exactly the outcome a lone `create` would have given it.
+   */
+  create(input: CreateProfileInput): Promise<ProfileRecord> {
+    return this.#creates.add(input);
+  }
+
+  readonly #creates = new TickBatcher<CreateProfileInput, ProfileRecord>(async (inputs) => {
+    const { profiles } = this.runtime.storage;
+    const outcomes: PromiseSettledResult<ProfileRecord>[] = [];
+    for (let i = 0; i < inputs.length; i += MAX_CREATE_MANY) {
+      const part = inputs.slice(i, i + MAX_CREATE_MANY);
+      if (part.length > 1) {
+        try {
+          const records = await profiles.createMany(this.workspaceId, part);
+          for (const value of records) outcomes.push({ status: 'fulfilled', value });
+          continue;
+        } catch (error) {
+          if (!isCxError(error, 'CONFLICT')) throw error;
+        }
+      }
+      outcomes.push(
+        ...(await Promise.allSettled(part.map((input) => profiles.create(this.workspaceId, input)))),
+      );
+    }
+    return outcomes;
+  });
 
   readonly #logs = new TickBatcher<PutDocumentInput, void>(async (inputs) => {
     for (let i = 0; i < inputs.length; i += MAX_PUT_MANY) {

@@ -124,7 +124,7 @@ async function resolve(
           continue;
         }
         const initial = updatesProfile(event) ? initialProfile(config, event) : undefined;
-        const created = await storage.profiles.create(ws, {
+        const created = await session.create({
           identifiers: strip(ids),
           ...(initial ? { traits: initial.traits } : {}),
         });

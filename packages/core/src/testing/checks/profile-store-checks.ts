@@ -652,4 +652,97 @@ export const profileStoreChecks: ConformanceCheck[] = [
       }
     },
   },
+  {
+    port: 'profiles',
+    name: 'createMany creates every profile in one call, in input order, as create would',
+    async run({ storage, workspace }) {
+      const created = await storage.profiles.createMany(workspace, [
+        { identifiers: [userId('cm-a'), email('cm-a@example.com')], traits: { plan: 'pro' } },
+        { identifiers: [] },
+        { id: 'cm-chosen-id', identifiers: [userId('cm-c')], traits: { nested: { ok: true } } },
+      ]);
+      assert.equal(created.length, 3);
+      assert.equal(created[2]!.id, 'cm-chosen-id');
+      assert.equal(new Set(created.map((p) => p.id)).size, 3);
+      for (const record of created) {
+        assert.deepEqual(await storage.profiles.get(workspace, record.id), record);
+        assert.equal(record.mergedInto, null);
+        assert.equal(record.version, 1);
+      }
+      assert.deepEqual(created[0]!.identifiers, [userId('cm-a'), email('cm-a@example.com')]);
+      assert.deepEqual(created[0]!.traits, { plan: 'pro' });
+      const owners = await storage.profiles.lookupIdentifiers(workspace, [userId('cm-a'), userId('cm-c')]);
+      assert.equal(owners.get('user_id:cm-a'), created[0]!.id);
+      assert.equal(owners.get('user_id:cm-c'), 'cm-chosen-id');
+      assert.deepEqual(await storage.profiles.createMany(workspace, []), []);
+    },
+  },
+  {
+    port: 'profiles',
+    name: 'createMany is all or nothing: a taken or repeated identifier, or bad input, creates no profile',
+    async run({ storage, workspace }) {
+      const existing = await storage.profiles.create(workspace, {
+        identifiers: [email('cn-taken@example.com')],
+      });
+      const nothingOf = async (label: string) => {
+        const owners = await storage.profiles.lookupIdentifiers(workspace, [
+          userId('cn-1'),
+          userId('cn-2'),
+          userId('cn-3'),
+        ]);
+        assert.equal(owners.size, 0, `${label}: no identifier of the call may be stored`);
+        const all = await listAll({ storage, workspace } as Parameters<ConformanceCheck['run']>[0]);
+        assert.deepEqual(
+          all.map((p) => p.id),
+          [existing.id],
+          `${label}: no profile of the call may be stored`,
+        );
+      };
+      await rejectsWithCode(
+        () =>
+          storage.profiles.createMany(workspace, [
+            { identifiers: [userId('cn-1')] },
+            { identifiers: [userId('cn-2'), email('cn-taken@example.com')] },
+          ]),
+        'CONFLICT',
+        'taken identifier',
+      );
+      await nothingOf('taken identifier');
+      await rejectsWithCode(
+        () =>
+          storage.profiles.createMany(workspace, [
+            { identifiers: [userId('cn-1')] },
+            { identifiers: [userId('cn-3'), userId('cn-1')] },
+          ]),
+        'CONFLICT',
+        'identifier named twice',
+      );
+      await nothingOf('identifier named twice');
+      await rejectsWithCode(
+        () =>
+          storage.profiles.createMany(workspace, [
+            { identifiers: [userId('cn-1')] },
+            { id: existing.id, identifiers: [userId('cn-2')] },
+          ]),
+        'CONFLICT',
+        'existing id',
+      );
+      await nothingOf('existing id');
+      await rejectsWithCode(
+        () =>
+          storage.profiles.createMany(workspace, [
+            { identifiers: [userId('cn-1')] },
+            { identifiers: [{ type: '', value: 'x' }] },
+          ]),
+        'VALIDATION',
+        'bad identifier',
+      );
+      await rejectsWithCode(
+        () => storage.profiles.createMany(workspace, 'not a list' as never),
+        'VALIDATION',
+        'not a list',
+      );
+      await nothingOf('bad input');
+    },
+  },
 ];
