@@ -33,6 +33,9 @@ export function normalizeIdentifierValue(
       return EMAIL.test(email) ? email : null;
     }
     case 'phone': {
+      // Without a default region only international numbers ("+84 …") can be read; refusing
+      // the rest here skips the exception libphonenumber throws and catches for each of them.
+      if (phoneRegion === undefined && !value.includes('+')) return null;
       const phone = parsePhoneNumberFromString(value, phoneRegion as CountryCode | undefined);
       return phone?.isValid() ? phone.number : null;
     }
