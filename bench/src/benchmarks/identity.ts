@@ -118,7 +118,7 @@ function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () 
     unit: 'events/s',
     higherIsBetter: true,
     peer: 'events.append of the same events, pre-normalised (no identity)',
-    runs: 3,
+    runs: 5,
     async setup() {
       storage = await open();
     },

@@ -137,12 +137,13 @@ describe('fastParseSegmentEvent', () => {
         if (agrees(input)) taken++;
         if (segmentEventSchema.safeParse(input).success) valid++;
       }),
-      { numRuns: 20_000 },
+      { numRuns: 5_000 },
     );
     // The generator must reach the accepting paths, or the comparison above proves nothing.
-    expect(taken).toBeGreaterThan(1000);
+    expect(taken).toBeGreaterThan(250);
     expect(taken / valid).toBeGreaterThan(0.5);
-  });
+    // Generous: several thousand zod parses on a loaded CI machine.
+  }, 120_000);
 
   it('takes the common, well-formed calls itself, building fresh objects as zod does', () => {
     const track = {
