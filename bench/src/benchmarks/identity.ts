@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type CxEvent, memoryStorage, normalizeEvent, type Storage } from '@cx/core';
+import { type CxEvent, memoryStorage, newId, normalizeEvent, type Storage, withProfileId } from '@cx/core';
 import { createIdentity } from '@cx/identity';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@cx/storage-postgres/testing';
@@ -91,9 +91,24 @@ export function mix(runId: number) {
   return { seed, timed };
 }
 
-/** The peer's input: the same events already normalised, for the foundation's bare append. */
-const normalised = (raw: Record<string, unknown>[]): CxEvent[] =>
-  raw.map((event) => normalizeEvent(event, { receivedAt: RECEIVED_AT }));
+/**
+ * The peer's input: the same events already normalised and attributed to their people (one
+ * ULID per person, as identity gives them), for the foundation's bare append. Attributed, so
+ * the peer writes the same per-profile index entries cx must write, and the ratio measures
+ * identity's own work.
+ */
+function attributed(raw: Record<string, unknown>[]): CxEvent[] {
+  const idOf = new Map<string, string>();
+  return raw.map((event) => {
+    const person = String(event.userId ?? event.anonymousId);
+    let profileId = idOf.get(person);
+    if (profileId === undefined) {
+      profileId = newId();
+      idOf.set(person, profileId);
+    }
+    return withProfileId(normalizeEvent(event, { receivedAt: RECEIVED_AT }), profileId);
+  });
+}
 
 export async function ingestAll(storage: Storage, workspace: string, events: Record<string, unknown>[]) {
   const identity = createIdentity({ storage, config: { phoneRegion: 'VN' } });
@@ -117,7 +132,7 @@ function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () 
     name,
     unit: 'events/s',
     higherIsBetter: true,
-    peer: 'events.append of the same events, pre-normalised (no identity)',
+    peer: 'events.append of the same events, pre-normalised and attributed to their people (no identity)',
     runs: 5,
     async setup() {
       storage = await open();
@@ -127,7 +142,7 @@ function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () 
       const { seed, timed } = mix(id);
       const workspace = `ingest-${id}`;
       await ingestAll(storage!, workspace, seed);
-      const peerEvents = normalised(timed);
+      const peerEvents = attributed(timed);
       const cx = () => ingestAll(storage!, workspace, timed);
       const peer = async () => {
         for (const batch of batches(peerEvents, BATCH)) await storage!.events.append(`peer-${id}`, batch);
