@@ -2,7 +2,6 @@ import {
   type CreateProfileInput,
   type CxBusEvents,
   type Identifier,
-  isCxError,
   MAX_PUT_MANY,
   type MergeInput,
   type MergeResult,
@@ -16,6 +15,7 @@ import { DecisionRecorder } from '../decisions/decision-recorder';
 import { loadStates, type ProfileState } from '../profiles/profile-state';
 import type { IdentityRuntime } from '../runtime';
 import { nowIso } from '../runtime';
+import { allOrEach } from './all-or-each';
 import { TickBatcher } from './tick-batcher';
 
 /** The most merges one `mergeMany` takes, and profiles one `createMany` takes. */
@@ -156,25 +156,14 @@ export class GraphSession {
     return this.#creates.add(input);
   }
 
-  readonly #creates = new TickBatcher<CreateProfileInput, ProfileRecord>(async (inputs) => {
+  readonly #creates = new TickBatcher<CreateProfileInput, ProfileRecord>((inputs) => {
     const { profiles } = this.runtime.storage;
-    const outcomes: PromiseSettledResult<ProfileRecord>[] = [];
-    for (let i = 0; i < inputs.length; i += MAX_CREATE_MANY) {
-      const part = inputs.slice(i, i + MAX_CREATE_MANY);
-      if (part.length > 1) {
-        try {
-          const records = await profiles.createMany(this.workspaceId, part);
-          for (const value of records) outcomes.push({ status: 'fulfilled', value });
-          continue;
-        } catch (error) {
-          if (!isCxError(error, 'CONFLICT')) throw error;
-        }
-      }
-      outcomes.push(
-        ...(await Promise.allSettled(part.map((input) => profiles.create(this.workspaceId, input)))),
-      );
-    }
-    return outcomes;
+    return allOrEach(inputs, {
+      max: MAX_CREATE_MANY,
+      all: (part) => profiles.createMany(this.workspaceId, part),
+      each: (input) => profiles.create(this.workspaceId, input),
+      refusals: ['CONFLICT'],
+    });
   });
 
   readonly #logs = new TickBatcher<PutDocumentInput, void>(async (inputs) => {
@@ -184,25 +173,14 @@ export class GraphSession {
     return inputs.map(() => ({ status: 'fulfilled', value: undefined }));
   });
 
-  readonly #merges = new TickBatcher<MergeInput, MergeResult>(async (inputs) => {
+  readonly #merges = new TickBatcher<MergeInput, MergeResult>((inputs) => {
     const { profiles } = this.runtime.storage;
-    const outcomes: PromiseSettledResult<MergeResult>[] = [];
-    for (let i = 0; i < inputs.length; i += MAX_MERGE_MANY) {
-      const part = inputs.slice(i, i + MAX_MERGE_MANY);
-      if (part.length > 1) {
-        try {
-          const results = await profiles.mergeMany(this.workspaceId, part);
-          for (const value of results) outcomes.push({ status: 'fulfilled', value });
-          continue;
-        } catch (error) {
-          if (!isCxError(error, 'CONFLICT') && !isCxError(error, 'NOT_FOUND')) throw error;
-        }
-      }
-      outcomes.push(
-        ...(await Promise.allSettled(part.map((input) => profiles.merge(this.workspaceId, input)))),
-      );
-    }
-    return outcomes;
+    return allOrEach(inputs, {
+      max: MAX_MERGE_MANY,
+      all: (part) => profiles.mergeMany(this.workspaceId, part),
+      each: (input) => profiles.merge(this.workspaceId, input),
+      refusals: ['CONFLICT', 'NOT_FOUND'],
+    });
   });
 
   /** Writes what the session changed, then publishes it (see {@link write}, {@link publish}). */
