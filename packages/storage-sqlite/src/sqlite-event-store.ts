@@ -156,11 +156,12 @@ export function sqliteEventStore(db: Database): EventStore {
         const q = parseScanQuery(workspaceId, query);
         const afterSeq = q.cursor === null ? 0 : (decodeCursor(q.cursor, { seq: 'number' }).seq as number);
         const types = q.types === null ? null : JSON.stringify(q.types);
-        const rows = q.timeBounded
-          ? scanFiltered.all(workspaceId, afterSeq, types, types, q.fromMs, q.toMs, q.limit + 1)
-          : types === null
-            ? scanAll.all(workspaceId, afterSeq, q.limit + 1)
-            : scanTypes.all(workspaceId, afterSeq, types, q.limit + 1);
+        const rows =
+          Number.isFinite(q.fromMs) || Number.isFinite(q.toMs)
+            ? scanFiltered.all(workspaceId, afterSeq, types, types, q.fromMs, q.toMs, q.limit + 1)
+            : types === null
+              ? scanAll.all(workspaceId, afterSeq, q.limit + 1)
+              : scanTypes.all(workspaceId, afterSeq, types, q.limit + 1);
         return pageOf(rows, q.limit, (last) => encodeCursor({ seq: last.seq }));
       });
     },

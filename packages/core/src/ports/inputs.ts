@@ -144,8 +144,6 @@ export interface ParsedScanQuery {
   fromMs: number;
   /** Exclusive; `Infinity` when not given. */
   toMs: number;
-  /** True when `from` or `to` was given. */
-  timeBounded: boolean;
 }
 
 /** Validates a `scan` query. */
@@ -158,7 +156,6 @@ export function parseScanQuery(workspaceId: unknown, query: unknown): ParsedScan
     types: q.types ?? null,
     fromMs: q.from === undefined ? Number.NEGATIVE_INFINITY : toMillis(q.from),
     toMs: q.to === undefined ? Number.POSITIVE_INFINITY : toMillis(q.to),
-    timeBounded: q.from !== undefined || q.to !== undefined,
   };
 }
 
