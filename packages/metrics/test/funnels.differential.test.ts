@@ -96,6 +96,13 @@ const definitions: Record<string, FunnelDefinitionInput> = {
     from: '2026-03-02T00:00:00.000Z',
     to: '2026-03-04T00:00:00.000Z',
   },
+  'strict order within a time range': {
+    steps: steps3,
+    windowMs: 24 * HOUR,
+    order: 'strict',
+    from: '2026-03-02T00:00:00.000Z',
+    to: '2026-03-04T00:00:00.000Z',
+  },
   'anonymous person key': {
     steps: [{ event: 'A' }, { event: 'B' }],
     windowMs: 24 * HOUR,

@@ -364,7 +364,12 @@ export async function streamFunnel(
 ): Promise<FunnelResult> {
   assertWorkspaceId(workspaceId);
   const funnel = new StreamingFunnel(definition, { profiles: createProfileResolver(storage, workspaceId) });
-  for await (const event of scanEvents(storage, workspaceId, { types: BEHAVIOUR_TYPES })) funnel.add(event);
+  // The store skips events outside the funnel's [from, to); `add` would ignore them anyway.
+  const { fromMs, toMs } = funnel.funnel;
+  const range = { ...(fromMs === null ? {} : { from: fromMs }), ...(toMs === null ? {} : { to: toMs }) };
+  for await (const event of scanEvents(storage, workspaceId, { types: BEHAVIOUR_TYPES, ...range })) {
+    funnel.add(event);
+  }
   await funnel.loadProfiles();
   return funnel.result();
 }
