@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { sqliteStorage } from '@cx/storage-sqlite';
 import { describe, expect, it } from 'vitest';
 import { EXIT, runCli } from '../src';
 
@@ -44,6 +48,52 @@ describe('runCli in process', () => {
       suppressed: 0,
     });
     expect(out.stderr).toContain('row 3 (line 3): VALIDATION');
+  });
+
+  it('reads national phone numbers with --phone-region, and refuses an unknown region', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cx-cli-region-'));
+    try {
+      const file = join(dir, 'cx.db');
+      const importPhones = async (workspace: string, flags: string[]) => {
+        const { out, io } = buffers();
+        const stdin = Readable.from(['phone,first_name\n0912 345 678,An\n']);
+        const argv = [
+          'import',
+          '--storage',
+          `sqlite:${file}`,
+          '--workspace',
+          workspace,
+          '--kind',
+          'customers',
+        ];
+        const code = await runCli([...argv, '--format', 'csv', '--json', ...flags, '-'], {
+          ...io,
+          stdin,
+          env: {},
+        });
+        return { code, summary: code === EXIT.usage ? undefined : JSON.parse(out.stdout) };
+      };
+      expect(await importPhones('plain', [])).toMatchObject({ code: EXIT.ok, summary: { accepted: 1 } });
+      expect(await importPhones('vn', ['--phone-region', 'VN'])).toMatchObject({
+        code: EXIT.ok,
+        summary: { accepted: 1 },
+      });
+      expect((await importPhones('vn', ['--phone-region', 'XX'])).code).toBe(EXIT.usage);
+      const storage = sqliteStorage({ filename: file });
+      try {
+        const phone = { type: 'phone', value: '+84912345678' };
+        // Without a region the national number is not an identifier (the row is kept by its
+        // derived anonymous id); with VN it is read to E.164.
+        expect(await storage.profiles.findByIdentifier('plain', phone)).toBeNull();
+        expect((await storage.profiles.findByIdentifier('vn', phone))?.traits).toMatchObject({
+          first_name: 'An',
+        });
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers usage errors with exit 2 and help with exit 0', async () => {

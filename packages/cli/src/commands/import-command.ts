@@ -7,6 +7,7 @@ import type { ImportFormat, ImportKind, ImportProgress, RowError } from '../impo
 import { createProgressReporter } from '../progress/progress-reporter';
 import { openStorage } from '../storage/open-storage';
 import { type CliIo, EXIT } from './cli-io';
+import { IDENTITY_FLAGS, identityConfigOf } from './identity-flags';
 import { integerFlag, parseFlags } from './parse-flags';
 import { IMPORT_USAGE } from './usage';
 
@@ -29,6 +30,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     errors: { type: 'string' },
     'batch-size': { type: 'string' },
     json: { type: 'boolean' },
+    ...IDENTITY_FLAGS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -51,7 +53,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   });
   const report = values.errors === undefined ? undefined : createWriteStream(values.errors);
   try {
-    const identity = createIdentity({ storage: opened.storage });
+    const identity = createIdentity({ storage: opened.storage, config: identityConfigOf(values, io.env) });
     const progress = createProgressReporter({ stream: io.stderr, clock: io.clock });
     let last: ImportProgress = { rows: 0, bytes: 0 };
     const writeError = async (error: RowError) => {

@@ -5,6 +5,7 @@ import { createIdentity } from '@cx/identity';
 import { createCollectionHandler } from '@cx/server';
 import { openStorage } from '../storage/open-storage';
 import { type CliIo, EXIT } from './cli-io';
+import { IDENTITY_FLAGS, identityConfigOf } from './identity-flags';
 import { integerFlag, parseFlags } from './parse-flags';
 import { SERVE_USAGE } from './usage';
 
@@ -18,6 +19,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     'read-key': { type: 'string' },
     workspace: { type: 'string' },
     'rate-limit': { type: 'string' },
+    ...IDENTITY_FLAGS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -39,7 +41,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`cx serve: database connection lost (${error.message}); it reconnects on next use\n`),
   });
   try {
-    const identity = createIdentity({ storage: opened.storage });
+    const identity = createIdentity({ storage: opened.storage, config: identityConfigOf(values, io.env) });
     const handler = createCollectionHandler({
       identity,
       workspaces: [

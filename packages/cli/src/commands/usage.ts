@@ -12,6 +12,8 @@ Options:
   --read-key <key>    a separate key for the Profile API (or env CX_READ_KEY)
   --workspace <id>    the workspace events go to (default "default")
   --rate-limit <n>    requests per second per key before 429 (default unlimited)
+  --phone-region <cc> region of phone numbers without a country code, such as VN
+                      (or env CX_PHONE_REGION; default: only +<country> numbers count)
 `;
 
 /** Help text of `cx import`. */
@@ -27,6 +29,8 @@ Options:
   --errors <file>     write rejected rows there as NDJSON (default: stderr)
   --batch-size <n>    calls per batch (default 500)
   --json              print the summary as JSON
+  --phone-region <cc> region of phone numbers without a country code, such as VN
+                      (or env CX_PHONE_REGION; default: only +<country> numbers count)
 
 CSV customers: user_id, anonymous_id, email, phone, message_id, timestamp; other columns are traits.
 CSV events: event, user_id / anonymous_id, timestamp, message_id, properties.<name>.
