@@ -318,102 +318,80 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       [workspaceId, id, clock.now()],
     );
 
+  /**
+   * Inserts profiles and their identifiers in one statement, so every one is stored or none is.
+   * Retried on deadlock: two calls can take overlapping identifiers in opposite orders.
+   */
+  const insertProfiles = async (
+    op: string,
+    workspaceId: string,
+    parsed: readonly ReturnType<typeof parseCreateProfile>[],
+  ): Promise<ProfileRecord[]> => {
+    const ids = parsed.map((input) => input.id ?? newId());
+    const all = parsed.flatMap((input) => input.identifiers);
+    const owners = parsed.flatMap((input, index) => input.identifiers.map(() => ids[index]!));
+    const ordinals = parsed.flatMap((input) => input.identifiers.map((_, position) => position + 1));
+    const at = clock.now();
+    await withRetry(op, async () => {
+      try {
+        await pool.query(
+          `WITH created AS (
+             INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
+             SELECT $1, p.id, p.traits::jsonb, NULL, $4, $4, 1
+             FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS p(id, traits, n)
+             ORDER BY p.n
+             RETURNING id
+           ), linked AS (
+             INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
+             SELECT $1, u.type, u.value, created.id, u.ordinal
+             FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS u(type, value, owner, ordinal)
+             JOIN created ON created.id = u.owner
+           )
+           SELECT count(*) FROM created`,
+          [
+            workspaceId,
+            ids,
+            parsed.map((input) => JSON.stringify(input.traits)),
+            at,
+            ...columnsOf(all),
+            owners,
+            ordinals,
+          ],
+        );
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (constraintOf(error)?.startsWith('cx_profiles')) {
+          throw new ConflictError(
+            ids.length === 1 ? `Profile ${ids[0]} already exists` : 'A profile of the call already exists',
+          );
+        }
+        // Only to name the identifier in the message; the conflict stands either way.
+        const taken = await ownersOf(pool, workspaceId, all).catch(() => new Map<string, string>());
+        throw identifierConflict(all, taken, null);
+      }
+    });
+    return parsed.map((input, index) => ({
+      id: ids[index]!,
+      identifiers: input.identifiers,
+      traits: input.traits,
+      mergedInto: null,
+      createdAt: iso(at),
+      updatedAt: iso(at),
+      version: 1,
+    }));
+  };
+
   return {
     async create(workspaceId, input) {
-      const parsed = parseCreateProfile(workspaceId, input);
-      const id = parsed.id ?? newId();
-      const at = clock.now();
-      // One statement, so the profile and its identifiers are stored together or not at all.
-      // Retried on deadlock: two creates can take overlapping identifiers in opposite orders.
-      await withRetry('profiles.create', async () => {
-        try {
-          await pool.query(
-            `WITH created AS (
-               INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
-               VALUES ($1, $2, $3::jsonb, NULL, $4, $4, 1)
-               RETURNING id
-             ), linked AS (
-               INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
-               SELECT $1, u.type, u.value, created.id, u.n
-               FROM created, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(type, value, n)
-             )
-             SELECT id FROM created`,
-            [workspaceId, id, JSON.stringify(parsed.traits), at, ...columnsOf(parsed.identifiers)],
-          );
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          if (constraintOf(error)?.startsWith('cx_profiles'))
-            throw new ConflictError(`Profile ${id} already exists`);
-          // Only to name the identifier in the message; the conflict stands either way.
-          const owners = await ownersOf(pool, workspaceId, parsed.identifiers).catch(
-            () => new Map<string, string>(),
-          );
-          throw identifierConflict(parsed.identifiers, owners, null);
-        }
-      });
-      return {
-        id,
-        identifiers: parsed.identifiers,
-        traits: parsed.traits,
-        mergedInto: null,
-        createdAt: iso(at),
-        updatedAt: iso(at),
-        version: 1,
-      };
+      const [record] = await insertProfiles('profiles.create', workspaceId, [
+        parseCreateProfile(workspaceId, input),
+      ]);
+      return record!;
     },
 
     async createMany(workspaceId, inputs) {
       const parsed = parseCreateProfiles(workspaceId, inputs);
-      if (parsed.length === 0) return [];
-      const ids = parsed.map((input) => input.id ?? newId());
-      const all = parsed.flatMap((input) => input.identifiers);
-      const owners = parsed.flatMap((input, index) => input.identifiers.map(() => ids[index]!));
-      const ordinals = parsed.flatMap((input) => input.identifiers.map((_, position) => position + 1));
-      const at = clock.now();
-      // One statement, so every profile and identifier is stored or none is.
-      await withRetry('profiles.createMany', async () => {
-        try {
-          await pool.query(
-            `WITH created AS (
-               INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
-               SELECT $1, p.id, p.traits::jsonb, NULL, $4, $4, 1
-               FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS p(id, traits, n)
-               ORDER BY p.n
-               RETURNING id
-             ), linked AS (
-               INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
-               SELECT $1, u.type, u.value, created.id, u.ordinal
-               FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS u(type, value, owner, ordinal)
-               JOIN created ON created.id = u.owner
-             )
-             SELECT count(*) FROM created`,
-            [
-              workspaceId,
-              ids,
-              parsed.map((input) => JSON.stringify(input.traits)),
-              at,
-              ...columnsOf(all),
-              owners,
-              ordinals,
-            ],
-          );
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          if (constraintOf(error)?.startsWith('cx_profiles'))
-            throw new ConflictError('A profile of the call already exists');
-          const taken = await ownersOf(pool, workspaceId, all).catch(() => new Map<string, string>());
-          throw identifierConflict(all, taken, null);
-        }
-      });
-      return parsed.map((input, index) => ({
-        id: ids[index]!,
-        identifiers: input.identifiers,
-        traits: input.traits,
-        mergedInto: null,
-        createdAt: iso(at),
-        updatedAt: iso(at),
-        version: 1,
-      }));
+      return parsed.length === 0 ? [] : insertProfiles('profiles.createMany', workspaceId, parsed);
     },
 
     async get(workspaceId, profileId) {

@@ -110,52 +110,41 @@ export function memoryProfileStore({ clock, newId }: MemoryProfileStoreOptions):
     return { into: copy(into), from: copy(from), movedIdentifiers: structuredClone(moved) };
   };
 
-  return {
-    async create(workspaceId, input) {
-      const parsed = parseCreateProfile(workspaceId, input);
-      const space = spaceOf(workspaceId);
-      const id = parsed.id ?? newId();
+  /** Stores new profiles, each input checked before anything is stored: all or nothing. */
+  const insertProfiles = (
+    space: ReturnType<typeof spaceOf>,
+    parsed: readonly ReturnType<typeof parseCreateProfile>[],
+  ): ProfileRecord[] => {
+    const ids = parsed.map((input) => input.id ?? newId());
+    ids.forEach((id, index) => {
       if (space.profiles.has(id)) throw new ConflictError(`Profile ${id} already exists`);
-      assertFree(space, parsed.identifiers, null);
-      const at = now();
+      assertFree(space, parsed[index]!.identifiers, null);
+    });
+    const at = now();
+    return parsed.map((input, index) => {
       const record: ProfileRecord = {
-        id,
-        identifiers: parsed.identifiers,
-        traits: parsed.traits,
+        id: ids[index]!,
+        identifiers: input.identifiers,
+        traits: input.traits,
         mergedInto: null,
         createdAt: at,
         updatedAt: at,
         version: 1,
       };
-      space.profiles.set(id, record);
-      for (const identifier of parsed.identifiers) space.owners.set(identifierKey(identifier), id);
+      space.profiles.set(record.id, record);
+      for (const identifier of input.identifiers) space.owners.set(identifierKey(identifier), record.id);
       return copy(record);
+    });
+  };
+
+  return {
+    async create(workspaceId, input) {
+      const [record] = insertProfiles(spaceOf(workspaceId), [parseCreateProfile(workspaceId, input)]);
+      return record!;
     },
 
     async createMany(workspaceId, inputs) {
-      const parsed = parseCreateProfiles(workspaceId, inputs);
-      const space = spaceOf(workspaceId);
-      // Every input is checked before anything is stored: all or nothing.
-      const ids = parsed.map((input) => input.id ?? newId());
-      ids.forEach((id, index) => {
-        if (space.profiles.has(id)) throw new ConflictError(`Profile ${id} already exists`);
-        assertFree(space, parsed[index]!.identifiers, null);
-      });
-      const at = now();
-      return parsed.map((input, index) => {
-        const record: ProfileRecord = {
-          id: ids[index]!,
-          identifiers: input.identifiers,
-          traits: input.traits,
-          mergedInto: null,
-          createdAt: at,
-          updatedAt: at,
-          version: 1,
-        };
-        space.profiles.set(record.id, record);
-        for (const identifier of input.identifiers) space.owners.set(identifierKey(identifier), record.id);
-        return copy(record);
-      });
+      return insertProfiles(spaceOf(workspaceId), parseCreateProfiles(workspaceId, inputs));
     },
 
     async get(workspaceId, profileId) {
