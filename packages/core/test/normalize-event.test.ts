@@ -4,9 +4,11 @@ import {
   isValidatedEvent,
   LimitError,
   MAX_EVENT_BYTES,
+  markValidated,
   memoryStorage,
   normalizeEvent,
   ValidationError,
+  validatedTimestamp,
   withProfileId,
 } from '../src';
 
@@ -147,6 +149,28 @@ describe('normalizeEvent', () => {
     const result = await storage.events.append('acme', [attributed]);
     expect(result.inserted).toEqual([event.messageId]);
     expect((await storage.events.get('acme', event.messageId))?.profileId).toBe('p1');
+  });
+
+  it('carries the parsed event time with the trusted mark, which neither a copy nor a look-alike has', () => {
+    const event = normalizeEvent(
+      {
+        type: 'track',
+        event: 'X',
+        userId: 'u',
+        timestamp: '2026-01-01T10:00:00Z',
+        sentAt: '2026-01-01T10:00:05Z',
+      },
+      { receivedAt: Date.parse('2026-01-01T10:00:02Z') },
+    );
+    expect(validatedTimestamp(event)).toBe(Date.parse(event.timestamp));
+    expect(validatedTimestamp(withProfileId(event, 'p1'))).toBe(Date.parse(event.timestamp));
+    expect(validatedTimestamp({ ...event })).toBeUndefined();
+    expect(validatedTimestamp(Object.freeze({ ...event }))).toBeUndefined();
+    expect(validatedTimestamp(null)).toBeUndefined();
+    expect(validatedTimestamp('event')).toBeUndefined();
+    // Marking twice keeps the first mark rather than throwing.
+    expect(markValidated(event)).toBe(event);
+    expect(validatedTimestamp(event)).toBe(Date.parse(event.timestamp));
   });
 
   it('withProfileId with an invalid profile id loses the trusted mark, so the store rejects it', async () => {

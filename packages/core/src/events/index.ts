@@ -26,4 +26,4 @@ export {
   segmentEventSchema,
   trackSchema,
 } from './segment-spec';
-export { isValidatedEvent, markValidated, withProfileId } from './validated-events';
+export { isValidatedEvent, markValidated, validatedTimestamp, withProfileId } from './validated-events';

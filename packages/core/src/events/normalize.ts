@@ -102,7 +102,7 @@ export function normalizeEvent(input: unknown, options: NormalizeOptions = {}): 
   event.timestamp = timestamp === originalTimestamp ? event.originalTimestamp : isoString(timestamp);
   event.receivedAt = isoString(receivedAt, event.receivedAt);
   if (sentAt !== undefined) event.sentAt = isoString(sentAt, event.sentAt);
-  return markValidated(event as CxEvent);
+  return markValidated(event as CxEvent, timestamp);
 }
 
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,11 +1,41 @@
 import type { CxEvent } from './cx-event';
 
 /*
- * Events that `normalizeEvent` produced are frozen and remembered here, so the event store
- * can skip validating them a second time: a frozen object cannot have changed since it passed
- * the schema. Any other object is validated in full.
+ * Events that `normalizeEvent` produced are frozen and branded, so the event store can skip
+ * validating them a second time: a frozen object cannot have changed since it passed the
+ * schema. Any other object is validated in full.
+ *
+ * The brand is a private field stamped onto the event (a base constructor that returns the
+ * object it is given lets a subclass add its private fields to any object). Unlike a WeakSet,
+ * whose entries the garbage collector must trace separately, it costs one hidden-class
+ * transition, cannot be forged or copied by spreading, and carries the event time in
+ * milliseconds so the store does not parse the timestamp again.
  */
-const validated = new WeakSet<object>();
+class ReturnsItsArgument {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the return override is what stamps the brand
+    return target;
+  }
+}
+
+class ValidatedBrand extends ReturnsItsArgument {
+  readonly #timestampMs: number;
+
+  private constructor(event: object, timestampMs: number) {
+    super(event);
+    this.#timestampMs = timestampMs;
+  }
+
+  /** Brands `event`, which must not be frozen yet. */
+  static stamp(event: object, timestampMs: number): void {
+    new ValidatedBrand(event, timestampMs);
+  }
+
+  /** The branded event's time in ms, or `undefined` for any other value. */
+  static timestampOf(value: object): number | undefined {
+    return #timestampMs in value ? (value as ValidatedBrand).#timestampMs : undefined;
+  }
+}
 
 /** The `context` members that zod rebuilds while parsing (so they are ours to freeze). */
 const CONTEXT_OBJECTS = [
@@ -49,16 +79,28 @@ function freezeEvent(event: CxEvent): void {
   freeze(bags.integrations);
 }
 
-/** Freezes a freshly validated event and marks it as known-good. */
-export function markValidated<E extends CxEvent>(event: E): E {
+/**
+ * Freezes a freshly validated event and marks it as known-good.
+ *
+ * @param timestampMs - `Date.parse(event.timestamp)`, when the caller already has it.
+ */
+export function markValidated<E extends CxEvent>(event: E, timestampMs = Date.parse(event.timestamp)): E {
+  if (validatedTimestamp(event) === undefined) ValidatedBrand.stamp(event, timestampMs);
   freezeEvent(event);
-  validated.add(event);
   return event;
 }
 
 /** True if `value` is a frozen event produced by `normalizeEvent` or {@link withProfileId}. */
 export function isValidatedEvent(value: unknown): value is CxEvent {
-  return typeof value === 'object' && value !== null && validated.has(value);
+  return validatedTimestamp(value) !== undefined;
+}
+
+/**
+ * `Date.parse(event.timestamp)` of an event produced by `normalizeEvent` or
+ * {@link withProfileId}, known without parsing; `undefined` for any other value.
+ */
+export function validatedTimestamp(value: unknown): number | undefined {
+  return typeof value === 'object' && value !== null ? ValidatedBrand.timestampOf(value) : undefined;
 }
 
 /**
@@ -73,14 +115,15 @@ export function isValidatedEvent(value: unknown): value is CxEvent {
  */
 export function withProfileId(event: CxEvent, profileId: string | null): CxEvent {
   const copy = { ...event, profileId } as CxEvent;
+  const timestampMs = validatedTimestamp(event);
   if (
-    !isValidatedEvent(event) ||
+    timestampMs === undefined ||
     (profileId !== null &&
       (typeof profileId !== 'string' || profileId.length === 0 || profileId.length > 1024))
   ) {
     return copy;
   }
+  ValidatedBrand.stamp(copy, timestampMs);
   Object.freeze(copy);
-  validated.add(copy);
   return copy;
 }

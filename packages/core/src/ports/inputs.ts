@@ -3,7 +3,7 @@ import { ConflictError, ValidationError } from '../errors/errors';
 import { parseOrThrow, toValidationIssues, validationErrorFromZod } from '../errors/from-zod';
 import { type CxEvent, cxEventSchema } from '../events/cx-event';
 import { EVENT_TYPES, type EventType, idSchema, isoTimestampSchema } from '../events/segment-spec';
-import { isValidatedEvent } from '../events/validated-events';
+import { validatedTimestamp } from '../events/validated-events';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
 import type { AppendResult, EventRejection } from './event-store';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
@@ -47,8 +47,9 @@ export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedApp
   const seen = new Set<string>();
   for (let index = 0; index < events.length; index++) {
     const input = events[index];
-    if (isValidatedEvent(input)) {
-      accept(prepared, seen, input);
+    const knownTimestamp = validatedTimestamp(input);
+    if (knownTimestamp !== undefined) {
+      accept(prepared, seen, input as CxEvent, knownTimestamp);
       continue;
     }
     const result = cxEventSchema.safeParse(input);
@@ -64,19 +65,19 @@ export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedApp
       });
       continue;
     }
-    accept(prepared, seen, result.data);
+    accept(prepared, seen, result.data, Date.parse(result.data.timestamp));
   }
   return prepared;
 }
 
-function accept(prepared: PreparedAppend, seen: Set<string>, event: CxEvent): void {
+function accept(prepared: PreparedAppend, seen: Set<string>, event: CxEvent, timestampMs: number): void {
   if (seen.has(event.messageId)) {
     prepared.batchDuplicates.push(event.messageId);
     return;
   }
   seen.add(event.messageId);
   prepared.events.push(event);
-  prepared.timestamps.push(Date.parse(event.timestamp));
+  prepared.timestamps.push(timestampMs);
 }
 
 /** Builds the {@link AppendResult} once the adapter knows which prepared events were new. */
