@@ -95,19 +95,19 @@ export function mix(runId: number) {
  * The peer's input: the same events already normalised and attributed to their people (one
  * ULID per person, as identity gives them), for the foundation's bare append. Attributed, so
  * the peer writes the same per-profile index entries cx must write, and the ratio measures
- * identity's own work.
+ * identity's own work. One attributer serves a run's seed and timed events, so a person keeps
+ * one id across both.
  */
-function attributed(raw: Record<string, unknown>[]): CxEvent[] {
+export function attributer() {
   const idOf = new Map<string, string>();
-  return raw.map((event) => {
-    const person = String(event.userId ?? event.anonymousId);
-    let profileId = idOf.get(person);
-    if (profileId === undefined) {
-      profileId = newId();
-      idOf.set(person, profileId);
-    }
-    return withProfileId(normalizeEvent(event, { receivedAt: RECEIVED_AT }), profileId);
-  });
+  return (raw: Record<string, unknown>[]): CxEvent[] =>
+    raw.map((event) => {
+      // A person is known by any id an earlier event tied together, as identity would stitch them.
+      const ids = [event.userId, event.anonymousId].filter((id): id is string => typeof id === 'string');
+      const profileId = ids.map((id) => idOf.get(id)).find((known) => known !== undefined) ?? newId();
+      for (const id of ids) if (!idOf.has(id)) idOf.set(id, profileId);
+      return withProfileId(normalizeEvent(event, { receivedAt: RECEIVED_AT }), profileId);
+    });
 }
 
 export async function ingestAll(storage: Storage, workspace: string, events: Record<string, unknown>[]) {
@@ -142,11 +142,15 @@ function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () 
       const { seed, timed } = mix(id);
       const workspace = `ingest-${id}`;
       await ingestAll(storage!, workspace, seed);
+      // The peer's workspace starts from the same events, so both append into indexes of one size.
+      const attributed = attributer();
+      const appendAll = async (events: CxEvent[]) => {
+        for (const batch of batches(events, BATCH)) await storage!.events.append(`peer-${id}`, batch);
+      };
+      await appendAll(attributed(seed));
       const peerEvents = attributed(timed);
       const cx = () => ingestAll(storage!, workspace, timed);
-      const peer = async () => {
-        for (const batch of batches(peerEvents, BATCH)) await storage!.events.append(`peer-${id}`, batch);
-      };
+      const peer = () => appendAll(peerEvents);
       let cxMs: number;
       let peerMs: number;
       if (id % 2 === 0) {
