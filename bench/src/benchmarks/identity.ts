@@ -110,29 +110,52 @@ export function attributer() {
     });
 }
 
-export async function ingestAll(storage: Storage, workspace: string, events: Record<string, unknown>[]) {
+/** Runs `work` over `items` with `inFlight` of them in progress at once, each lane in order. */
+async function inLanes<T>(items: T[], inFlight: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/** Ingests `events` in batches of {@link BATCH}, `inFlight` batches at a time (as concurrent requests). */
+export async function ingestAll(
+  storage: Storage,
+  workspace: string,
+  events: Record<string, unknown>[],
+  inFlight = 1,
+) {
   const identity = createIdentity({ storage, config: { phoneRegion: 'VN' } });
-  for (const batch of batches(events, BATCH)) {
+  await inLanes([...batches(events, BATCH)], inFlight, async (batch) => {
     const result = await identity.ingest(workspace, batch, { receivedAt: RECEIVED_AT });
     if (result.accepted !== batch.length)
       throw new Error(`bench: ${batch.length - result.accepted} events not accepted`);
-  }
+  });
 }
 
 /**
  * One identity ingest benchmark: per run, seed a fresh workspace (untimed), then time the mix
  * through `identity.ingest` (validation, identity resolution with merges, storage) against the
  * foundation's bare `events.append` of the same events, pre-normalised, into another workspace
- * of the same storage.
+ * of the same storage. `inFlight` batches are in progress at once on both sides, as a server's
+ * concurrent requests are. It matters where the store works in another process (the database
+ * server), which can run one batch's queries while this process resolves the next batch.
  */
-function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () => Promise<void>): Benchmark {
+function ingestBenchmark(
+  name: string,
+  inFlight: number,
+  open: () => Promise<Storage>,
+  close?: () => Promise<void>,
+): Benchmark {
   let storage: Storage | undefined;
   let run = 0;
   return {
     name,
     unit: 'events/s',
     higherIsBetter: true,
-    peer: 'events.append of the same events, pre-normalised and attributed to their people (no identity)',
+    peer: `events.append of the same events, pre-normalised and attributed to their people (no identity)${inFlight > 1 ? `, ${inFlight} batches in flight as for cx` : ''}`,
     runs: 5,
     async setup() {
       storage = await open();
@@ -144,12 +167,13 @@ function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () 
       await ingestAll(storage!, workspace, seed);
       // The peer's workspace starts from the same events, so both append into indexes of one size.
       const attributed = attributer();
-      const appendAll = async (events: CxEvent[]) => {
-        for (const batch of batches(events, BATCH)) await storage!.events.append(`peer-${id}`, batch);
-      };
+      const appendAll = (events: CxEvent[]) =>
+        inLanes([...batches(events, BATCH)], inFlight, async (batch) => {
+          await storage!.events.append(`peer-${id}`, batch);
+        });
       await appendAll(attributed(seed));
       const peerEvents = attributed(timed);
-      const cx = () => ingestAll(storage!, workspace, timed);
+      const cx = () => ingestAll(storage!, workspace, timed, inFlight);
       const peer = () => appendAll(peerEvents);
       let cxMs: number;
       let peerMs: number;
@@ -173,6 +197,8 @@ function ingestBenchmark(name: string, open: () => Promise<Storage>, close?: () 
 let sqliteDir = '';
 const ingestSqlite = ingestBenchmark(
   'identity.ingest.sqlite',
+  // better-sqlite3 works on this thread: more batches in flight would only interleave them.
+  1,
   async () => {
     sqliteDir = mkdtempSync(path.join(tmpdir(), 'cx-bench-identity-'));
     return sqliteStorage({ filename: path.join(sqliteDir, 'identity.db') });
@@ -180,14 +206,17 @@ const ingestSqlite = ingestBenchmark(
   async () => rmSync(sqliteDir, { recursive: true, force: true }),
 );
 
+const POOL_SIZE = 4;
 let database: TemporaryDatabase | undefined;
 let pool: pg.Pool | undefined;
 
 const ingestPostgres = ingestBenchmark(
   'identity.ingest.postgres',
+  // One batch per pooled connection.
+  POOL_SIZE,
   async () => {
     database = await createTemporaryDatabase({ prefix: 'cx_bench_identity' });
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     await migrate(pool);
     return postgresStorage({ pool });
   },
@@ -201,7 +230,7 @@ const ingestPostgres = ingestBenchmark(
   },
 );
 
-const ingestMemory = ingestBenchmark('identity.ingest.memory', async () => memoryStorage());
+const ingestMemory = ingestBenchmark('identity.ingest.memory', 1, async () => memoryStorage());
 
 /**
  * p99 of the 360° read (`identity.getProfile`) on SQLite: 10,000 people with about 12 events
