@@ -1,12 +1,7 @@
-import { createTemporaryDatabase } from '@cx/storage-postgres/testing';
-import type { TestProject } from 'vitest/node';
+import { temporaryDatabaseSetup } from '@cx/storage-postgres/testing';
 
 /* Every test run gets its own Postgres database, dropped when the run ends. */
-export default async function setup(project: TestProject) {
-  const database = await createTemporaryDatabase({ prefix: 'cx_identity_test' });
-  project.provide('postgresUrl', database.url);
-  return () => database.drop();
-}
+export default temporaryDatabaseSetup({ prefix: 'cx_identity_test' });
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,6 +6,8 @@
  */
 export {
   createTemporaryDatabase,
+  type ProvidingProject,
   type TemporaryDatabase,
   type TemporaryDatabaseOptions,
+  temporaryDatabaseSetup,
 } from './temporary-database';

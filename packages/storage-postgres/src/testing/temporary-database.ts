@@ -37,13 +37,10 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
  *
  * @example
  * ```ts
- * // vitest globalSetup
  * import { createTemporaryDatabase } from '@cx/storage-postgres/testing';
- * export default async function setup(project) {
- *   const db = await createTemporaryDatabase({ prefix: 'myapp_test' });
- *   project.provide('postgresUrl', db.url);
- *   return () => db.drop();
- * }
+ * const db = await createTemporaryDatabase({ prefix: 'myapp_bench' });
+ * // ... connect to db.url ...
+ * await db.drop();
  * ```
  */
 export async function createTemporaryDatabase(
@@ -64,5 +61,37 @@ export async function createTemporaryDatabase(
     name,
     url: url.toString(),
     drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/** What {@link temporaryDatabaseSetup} needs of vitest's `TestProject`. */
+export interface ProvidingProject {
+  provide(key: 'postgresUrl', value: string): void;
+}
+
+/**
+ * A vitest `globalSetup` that gives every test run its own database (see
+ * {@link createTemporaryDatabase}), provides its URL as `postgresUrl` (read it with
+ * `inject('postgresUrl')`) and drops it when the run ends.
+ *
+ * @example
+ * ```ts
+ * // test/global-setup.ts, listed in vitest's `test.globalSetup`
+ * import { temporaryDatabaseSetup } from '@cx/storage-postgres/testing';
+ *
+ * export default temporaryDatabaseSetup({ prefix: 'myapp_test' });
+ *
+ * declare module 'vitest' {
+ *   export interface ProvidedContext {
+ *     postgresUrl: string;
+ *   }
+ * }
+ * ```
+ */
+export function temporaryDatabaseSetup(options: TemporaryDatabaseOptions = {}) {
+  return async (project: ProvidingProject): Promise<() => Promise<void>> => {
+    const database = await createTemporaryDatabase(options);
+    project.provide('postgresUrl', database.url);
+    return () => database.drop();
   };
 }
