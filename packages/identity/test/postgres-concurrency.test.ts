@@ -3,6 +3,7 @@ import { migrate, postgresStorage } from '@cx/storage-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdentity } from '../src';
+import { keysOf, WS } from './helpers';
 
 /*
  * A server ingests concurrent requests: several batches of one workspace are in flight at once,
@@ -11,7 +12,6 @@ import { createIdentity } from '../src';
  * each with the same identifiers and the same events.
  */
 
-const WS = 'acme';
 const PEOPLE = 40;
 const VISITORS = 60;
 const BATCH = 20;
@@ -95,7 +95,7 @@ async function people(identity: ReturnType<typeof createIdentity>) {
       profile === null
         ? null
         : {
-            identifiers: profile.identifiers.map((i) => `${i.type}:${i.value}`).sort(),
+            identifiers: keysOf(profile),
             events: profile.eventCounts.total,
           };
   }
