@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,10 @@ describe('the cx binary', () => {
       `sqlite:${db}`,
       '--write-key',
       'wk_cli',
+      '--read-key',
+      'rk_old',
+      '--read-key',
+      `sha256:${createHash('sha256').update('rk_new').digest('hex')}`,
       '--workspace',
       'acme',
     ]);
@@ -77,8 +82,15 @@ describe('the cx binary', () => {
     await analytics.closeAndFlush({ timeout: 10_000 });
     expect(failures).toEqual([]);
 
-    const auth = { authorization: `Basic ${Buffer.from('wk_cli:').toString('base64')}` };
-    const profile = await fetch(`${url}/v1/profiles/email:an%40example.com`, { headers: auth });
+    expect(out.stdout).toContain('cx serve: collection (POST /v1/track, /v1/batch, ...) open to 1 write key');
+    expect(out.stdout).toContain('cx serve: Profile API reads open to 2 read keys');
+    expect(out.stdout).toContain('cx serve: profile deletes closed');
+    const basic = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
+    const profileUrl = `${url}/v1/profiles/email:an%40example.com`;
+    expect((await fetch(profileUrl, { headers: basic('wk_cli') })).status).toBe(401);
+    expect((await fetch(profileUrl, { method: 'DELETE', headers: basic('rk_old') })).status).toBe(401);
+    expect((await fetch(profileUrl, { headers: basic('rk_old') })).status).toBe(200);
+    const profile = await fetch(profileUrl, { headers: basic('rk_new') });
     expect(profile.status).toBe(200);
     const body = (await profile.json()) as { identifiers: unknown[]; traits: Record<string, unknown> };
     expect(body.identifiers).toEqual(

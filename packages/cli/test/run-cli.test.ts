@@ -106,6 +106,8 @@ describe('runCli in process', () => {
       [['serve'], EXIT.usage], // no write key
       [['serve', '--write-key', 'k', '--port', '70000'], EXIT.usage],
       [['serve', '--write-key', 'k', '--bogus'], EXIT.usage],
+      [['serve', '--write-key', 'k', '--read-key', 'sha256:not-hex'], EXIT.usage],
+      [['serve', '--write-key', 'k', '--admin-key', 'k'], EXIT.usage], // one key, two scopes
       [['import', '--storage', 'memory', '--workspace', 'acme', '--kind', 'people', 'x.csv'], EXIT.usage],
       [['import', '--storage', 'memory', '--workspace', 'acme', '--kind', 'events', 'x.txt'], EXIT.usage],
       [['import', '--storage', 'memory', '--workspace', 'acme', '--kind', 'events'], EXIT.usage],

@@ -16,7 +16,7 @@ import {
   summarizeTransactions,
 } from '../src';
 
-const DATA = new URL('../../../../shared/data/', import.meta.url);
+const DATA = new URL('./fixtures/', import.meta.url);
 
 function cdnowSummary(): CustomerSummary[] {
   return readFileSync(new URL('cdnow_customers_summary.csv', DATA), 'utf8')

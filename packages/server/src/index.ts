@@ -19,6 +19,7 @@ export {
   type NodeHandler,
   sendNodeResponse,
 } from './adapters/node-handler';
+export { hashKey, type KeyInput, type KeyScope } from './auth/key-ring';
 export type { CollectKind, CollectResponseBody } from './collect/collect-route';
 export { type Collector, createCollector } from './collector';
 export type { CollectorRequest, CollectorResponse } from './http/collector-http';
@@ -29,6 +30,7 @@ export {
   type CollectorOptions,
   DEFAULT_MAX_BATCH_BYTES,
   DEFAULT_MAX_EVENT_BYTES,
+  type KeysInput,
   type RateLimitOptions,
   type WorkspaceKeys,
 } from './options';

@@ -1,5 +1,13 @@
 import { type Clock, ConfigError, parseOrThrow, systemClock, workspaceIdSchema } from '@cx/core';
 import { z } from 'zod';
+import {
+  configuredDigest,
+  createKeyRing,
+  type KeyEntry,
+  type KeyInput,
+  type KeyRing,
+  type KeyScope,
+} from './auth/key-ring';
 import type { CollectorIdentity } from './identity-port';
 
 /** Segment's limit on one call: 32 KB. */
@@ -7,16 +15,30 @@ export const DEFAULT_MAX_EVENT_BYTES = 32 * 1024;
 /** Segment's limit on one batch request: 500 KB. */
 export const DEFAULT_MAX_BATCH_BYTES = 500 * 1024;
 
-/** One workspace the server collects for, and the keys that open it. */
+/** One key, or several live at once (while a key is rotated). */
+export type KeysInput = KeyInput | readonly KeyInput[];
+
+/**
+ * One workspace the server serves, and the keys that open it, by scope. Each key is the plain
+ * secret or `{ sha256: '<64 hex>' }`, its digest. A key opens only what its scope allows:
+ *
+ * | scope | opens |
+ * | --- | --- |
+ * | `writeKey` | collection (`POST /v1/track`, `/v1/batch` …): public by design, like Segment's |
+ * | `readKey` | Profile API reads (`GET /v1/profiles/…`) |
+ * | `adminKey` | Profile API reads and deletes, and the management endpoints |
+ *
+ * Without a read or admin key the Profile API is closed (`401`): the write key never reads or
+ * deletes profiles.
+ */
 export interface WorkspaceKeys {
-  /** The key sources send (Segment's write key). */
-  writeKey: string;
   workspaceId: string;
-  /**
-   * The key the Profile API requires. When omitted, the Profile API accepts the write key;
-   * when set, only this key reads or deletes profiles, and it cannot send events.
-   */
-  readKey?: string;
+  /** The key(s) sources send (Segment's write key). */
+  writeKey?: KeysInput;
+  /** The key(s) that read the Profile API. */
+  readKey?: KeysInput;
+  /** The key(s) that read and delete profiles and manage the workspace. */
+  adminKey?: KeysInput;
 }
 
 /** Size limits of the HTTP edge. */
@@ -38,7 +60,7 @@ export interface RateLimitOptions {
 export interface CollectorOptions {
   /** The identity service (`createIdentity()` from `@cx/identity`). */
   identity: CollectorIdentity;
-  /** Write keys (and optional read keys) mapped to workspaces. */
+  /** The workspaces served, each with its write, read and admin keys. */
   workspaces: readonly WorkspaceKeys[];
   limits?: CollectorLimits;
   /** Requests per key above this rate get `429` with `Retry-After`; unlimited when omitted. */
@@ -54,7 +76,27 @@ export interface CollectorOptions {
   onError?: (error: unknown) => void;
 }
 
-const keySchema = z.string().min(1, 'Keys must not be empty').max(512);
+const SCOPES: readonly KeyScope[] = ['write', 'read', 'admin'];
+const SCOPE_FIELDS = { write: 'writeKey', read: 'readKey', admin: 'adminKey' } as const;
+
+const keySchema = z.union([
+  z.string().min(1, 'Keys must not be empty').max(512),
+  z.object({
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hexadecimal characters'),
+  }),
+]);
+const keysSchema = z.union([keySchema, z.array(keySchema).min(1, 'Give at least one key')]);
+const workspaceSchema = z
+  .object({
+    workspaceId: workspaceIdSchema,
+    writeKey: keysSchema.optional(),
+    readKey: keysSchema.optional(),
+    adminKey: keysSchema.optional(),
+  })
+  .refine(
+    (workspace) => SCOPES.some((scope) => workspace[SCOPE_FIELDS[scope]] !== undefined),
+    'A workspace needs at least one writeKey, readKey or adminKey',
+  );
 
 const optionsSchema = z.object({
   identity: z.custom<CollectorIdentity>(
@@ -66,9 +108,7 @@ const optionsSchema = z.object({
       ),
     'Expected an identity service with ingest, getProfile, listProfileEvents and deletePerson',
   ),
-  workspaces: z
-    .array(z.object({ writeKey: keySchema, workspaceId: workspaceIdSchema, readKey: keySchema.optional() }))
-    .min(1, 'At least one workspace is required'),
+  workspaces: z.array(workspaceSchema).min(1, 'At least one workspace is required'),
   limits: z
     .object({
       maxEventBytes: z.number().int().positive().optional(),
@@ -92,10 +132,8 @@ const optionsSchema = z.object({
 /** Options after validation and defaults. */
 export interface ResolvedOptions {
   identity: CollectorIdentity;
-  /** Write key → workspace id. */
-  writeKeys: ReadonlyMap<string, string>;
-  /** Key accepted by the Profile API → workspace id. */
-  readKeys: ReadonlyMap<string, string>;
+  /** Every configured key, by digest, with its workspace and scope. */
+  keys: KeyRing;
   maxEventBytes: number;
   maxBatchBytes: number;
   rateLimit: { requestsPerSecond: number; burst: number } | undefined;
@@ -119,29 +157,24 @@ export function resolveOptions(input: CollectorOptions): ResolvedOptions {
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const writeKeys = new Map<string, string>();
-  const readKeys = new Map<string, string>();
+  const entries: KeyEntry[] = [];
   const seen = new Set<string>();
-  const claim = (key: string) => {
-    if (seen.has(key))
-      throw new ConfigError('collector options: every write key and read key must be unique');
-    seen.add(key);
-  };
   for (const workspace of parsed.workspaces) {
-    claim(workspace.writeKey);
-    writeKeys.set(workspace.writeKey, workspace.workspaceId);
-    if (workspace.readKey !== undefined) {
-      claim(workspace.readKey);
-      readKeys.set(workspace.readKey, workspace.workspaceId);
-    } else {
-      readKeys.set(workspace.writeKey, workspace.workspaceId);
+    for (const scope of SCOPES) {
+      const given = workspace[SCOPE_FIELDS[scope]];
+      for (const key of given === undefined ? [] : Array.isArray(given) ? given : [given]) {
+        const digest = configuredDigest(key as KeyInput);
+        const id = digest.toString('hex');
+        if (seen.has(id)) throw new ConfigError('collector options: every key must be unique');
+        seen.add(id);
+        entries.push({ workspaceId: workspace.workspaceId, scope, id, digest });
+      }
     }
   }
   const rate = parsed.rateLimit;
   return {
     identity: parsed.identity,
-    writeKeys,
-    readKeys,
+    keys: createKeyRing(entries),
     maxEventBytes: parsed.limits?.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     maxBatchBytes: parsed.limits?.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
     rateLimit:

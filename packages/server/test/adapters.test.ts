@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFetchHandler, expressCollector, fastifyCollector, honoCollector } from '../src';
 import { basic, json, post, realIdentity } from './helpers';
 
-const workspaces = [{ writeKey: 'wk_acme', workspaceId: 'acme' }];
+const workspaces = [{ workspaceId: 'acme', writeKey: 'wk_acme', readKey: 'rk_acme', adminKey: 'ak_acme' }];
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
@@ -34,11 +34,17 @@ async function checkMounted(base: string, stored: (workspaceId: string) => Promi
   const preflight = await fetch(`${base}/cx/v1/batch`, { method: 'OPTIONS' });
   expect(preflight.status).toBe(204);
   expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-  const profile = await fetch(`${base}/cx/v1/profiles/email:x%40y.co`, {
-    headers: { authorization: basic('wk_acme') },
-  });
-  expect(profile.status).toBe(404);
+  // The public write key neither reads nor deletes profiles; the read and admin keys do.
+  const profile = (key: string, method = 'GET') =>
+    fetch(`${base}/cx/v1/profiles/user_id:u1`, { method, headers: { authorization: basic(key) } });
+  expect((await profile('wk_acme')).status).toBe(401);
+  expect((await profile('wk_acme', 'DELETE')).status).toBe(401);
+  expect((await profile('rk_acme', 'DELETE')).status).toBe(401);
+  expect((await profile('rk_acme')).status).toBe(200);
   expect(await stored('acme')).toHaveLength(1);
+  expect((await profile('ak_acme', 'DELETE')).status).toBe(200);
+  expect((await profile('ak_acme')).status).toBe(404);
+  expect(await stored('acme')).toHaveLength(0);
   const own = await post(`${base}/api/echo`, { hello: 'world' });
   expect(own.status).toBe(200);
   expect(await json(own)).toEqual({ echoed: { hello: 'world' } });

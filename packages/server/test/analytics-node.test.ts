@@ -28,8 +28,8 @@ async function start(storage: Storage) {
     createCollectionHandler({
       identity,
       workspaces: [
-        { writeKey: 'wk_acme', workspaceId: 'acme' },
-        { writeKey: 'wk_globex', workspaceId: 'globex' },
+        { workspaceId: 'acme', writeKey: 'wk_acme', readKey: 'rk_acme', adminKey: 'ak_acme' },
+        { workspaceId: 'globex', writeKey: 'wk_globex', readKey: 'rk_globex' },
       ],
     }),
   );
@@ -37,7 +37,7 @@ async function start(storage: Storage) {
   return server.url;
 }
 
-const read = (url: string, path: string, key = 'wk_acme') =>
+const read = (url: string, path: string, key = 'rk_acme') =>
   fetch(url + path, { headers: { authorization: basic(key) } });
 
 describe.each([
@@ -88,11 +88,11 @@ describe.each([
     expect(items.find((event) => event.type === 'track')?.event).toBe('Order Completed');
 
     // Another workspace never sees it.
-    expect((await read(url, '/v1/profiles/user_id:u1', 'wk_globex')).status).toBe(404);
+    expect((await read(url, '/v1/profiles/user_id:u1', 'rk_globex')).status).toBe(404);
 
     const deleted = await fetch(`${url}/v1/profiles/email:an%40example.com`, {
       method: 'DELETE',
-      headers: { authorization: basic('wk_acme') },
+      headers: { authorization: basic('ak_acme') },
     });
     expect(deleted.status).toBe(200);
     expect(await json(deleted)).toMatchObject({

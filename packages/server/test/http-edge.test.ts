@@ -5,7 +5,7 @@ import { type CollectorOptions, createCollectionHandler } from '../src';
 import { basic, json, listen, post, realIdentity } from './helpers';
 
 const WORKSPACES = [
-  { writeKey: 'wk_acme', workspaceId: 'acme' },
+  { writeKey: 'wk_acme', workspaceId: 'acme', readKey: 'rk_acme' },
   { writeKey: 'wk_globex', workspaceId: 'globex', readKey: 'rk_globex' },
 ];
 
@@ -303,21 +303,21 @@ describe('CORS', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers.get('access-control-allow-origin')).toBe('*');
     const profile = await fetch(`${url}/v1/profiles/user_id:u1`, {
-      headers: { authorization: basic('wk_acme') },
+      headers: { authorization: basic('rk_acme') },
     });
     expect(profile.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
 describe('profile API', () => {
-  it('reads with the write key unless a read key is configured; another workspace gets 404', async () => {
+  it('reads with the read key; another workspace gets 404, the write key 401', async () => {
     const { url, identity } = await start();
     await identity.ingest('acme', [{ type: 'identify', userId: 'u1', traits: { email: 'An@Example.com' } }]);
     await identity.ingest('globex', [
       { type: 'identify', userId: 'u2', traits: { email: 'bo@example.com' } },
     ]);
     const own = await fetch(`${url}/v1/profiles/email:an%40example.com`, {
-      headers: { authorization: basic('wk_acme') },
+      headers: { authorization: basic('rk_acme') },
     });
     expect(own.status).toBe(200);
     const profile = await json(own);
@@ -333,23 +333,23 @@ describe('profile API', () => {
     expect(Object.keys(profile).sort()).toEqual(['consent', 'id', 'identifiers', 'traits']);
     const full = await json(
       await fetch(`${url}/v1/profiles/email:an%40example.com?view=360`, {
-        headers: { authorization: basic('wk_acme') },
+        headers: { authorization: basic('rk_acme') },
       }),
     );
     expect(full).toMatchObject({ id: profile.id, eventCounts: { total: 1 }, suppressed: false });
     const badView = await fetch(`${url}/v1/profiles/email:an%40example.com?view=all`, {
-      headers: { authorization: basic('wk_acme') },
+      headers: { authorization: basic('rk_acme') },
     });
     expect(badView.status).toBe(400);
     const other = await fetch(`${url}/v1/profiles/email:bo%40example.com`, {
-      headers: { authorization: basic('wk_acme') },
+      headers: { authorization: basic('rk_acme') },
     });
     expect(other.status).toBe(404);
     expect((await json(other)).error.code).toBe('NOT_FOUND');
-    const writeKeyWhereReadKeySet = await fetch(`${url}/v1/profiles/email:bo%40example.com`, {
+    const writeKey = await fetch(`${url}/v1/profiles/email:bo%40example.com`, {
       headers: { authorization: basic('wk_globex') },
     });
-    expect(writeKeyWhereReadKeySet.status).toBe(401);
+    expect(writeKey.status).toBe(401);
     const readKey = await fetch(`${url}/v1/profiles/email:bo%40example.com`, {
       headers: { authorization: basic('rk_globex') },
     });
@@ -360,7 +360,7 @@ describe('profile API', () => {
 
   it('answers 400 to a malformed reference or query', async () => {
     const { url } = await start();
-    const headers = { authorization: basic('wk_acme') };
+    const headers = { authorization: basic('rk_acme') };
     for (const path of [
       '/v1/profiles/noseparator',
       '/v1/profiles/Email:x',
@@ -385,6 +385,10 @@ describe('configuration', () => {
       { identity, workspaces: [{ writeKey: '', workspaceId: 'acme' }] },
       { identity, workspaces: [{ writeKey: 'k', workspaceId: 'bad id!' }] },
       { identity, workspaces: [...WORKSPACES, { writeKey: 'wk_acme', workspaceId: 'other' }] },
+      { identity, workspaces: [{ workspaceId: 'acme', writeKey: 'k', readKey: 'k' }] },
+      { identity, workspaces: [{ workspaceId: 'acme' }] },
+      { identity, workspaces: [{ workspaceId: 'acme', readKey: [] }] },
+      { identity, workspaces: [{ workspaceId: 'acme', adminKey: { sha256: 'abc' } }] },
       { identity, workspaces: WORKSPACES, rateLimit: { requestsPerSecond: 0 } },
       { identity, workspaces: WORKSPACES, basePath: 'cx/' },
     ];

@@ -6,6 +6,7 @@ import { createCollectionHandler } from '@cx/server';
 import { openStorage } from '../storage/open-storage';
 import { type CliIo, EXIT } from './cli-io';
 import { IDENTITY_FLAGS, identityConfigOf } from './identity-flags';
+import { describeAccess, KEY_FLAGS, workspaceKeysOf } from './key-flags';
 import { integerFlag, parseFlags } from './parse-flags';
 import { SERVE_USAGE } from './usage';
 
@@ -15,8 +16,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     storage: { type: 'string' },
-    'write-key': { type: 'string' },
-    'read-key': { type: 'string' },
+    ...KEY_FLAGS,
     workspace: { type: 'string' },
     'rate-limit': { type: 'string' },
     ...IDENTITY_FLAGS,
@@ -28,13 +28,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const port = integerFlag(values.port, 'port', 8080, 0, 65_535);
   const host = values.host ?? '127.0.0.1';
-  const writeKey = values['write-key'] ?? io.env.CX_WRITE_KEY;
-  const readKey = values['read-key'] ?? io.env.CX_READ_KEY;
-  if (writeKey === undefined || writeKey === '')
-    throw new ConfigError('--write-key (or CX_WRITE_KEY) is required');
   const rate = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
   if (rate !== undefined && !(rate > 0)) throw new ConfigError('--rate-limit must be a positive number');
-  const workspaceId = values.workspace ?? 'default';
+  const keys = workspaceKeysOf(values, io.env, values.workspace ?? 'default');
+  const { workspaceId } = keys;
 
   const opened = await openStorage(values.storage ?? 'memory', {
     onConnectionError: (error) =>
@@ -44,9 +41,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     const identity = createIdentity({ storage: opened.storage, config: identityConfigOf(values, io.env) });
     const handler = createCollectionHandler({
       identity,
-      workspaces: [
-        { writeKey, workspaceId, ...(readKey === undefined || readKey === '' ? {} : { readKey }) },
-      ],
+      workspaces: [keys],
       ...(rate === undefined ? {} : { rateLimit: { requestsPerSecond: rate } }),
       clock: io.clock,
       onError: (error) =>
@@ -64,6 +59,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(
       `cx serve: listening on http://${shown}:${address.port} (workspace ${workspaceId}, storage ${opened.description})\n`,
     );
+    for (const line of describeAccess(keys)) io.stdout.write(`cx serve: ${line}\n`);
     if (!io.signal.aborted)
       await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
     await new Promise<void>((resolve) => {

@@ -8,8 +8,12 @@ Options:
   --port <n>          port to listen on (default 8080; 0 picks a free one)
   --host <addr>       address to bind (default 127.0.0.1)
   --storage <spec>    memory | sqlite:<file> | postgres://user@host/db (default memory)
-  --write-key <key>   the key sources send (or env CX_WRITE_KEY)
-  --read-key <key>    a separate key for the Profile API (or env CX_READ_KEY)
+  --write-key <key>   the key sources send: collection only (or env CX_WRITE_KEY)
+  --read-key <key>    a key that reads the Profile API (or env CX_READ_KEY)
+  --admin-key <key>   a key that reads and deletes profiles (or env CX_ADMIN_KEY)
+                      Each key flag may be repeated (rotation; env: comma-separated), and a
+                      key may be given as sha256:<hex digest> so the plain key is never held.
+                      Without a read or admin key the Profile API answers 401.
   --workspace <id>    the workspace events go to (default "default")
   --rate-limit <n>    requests per second per key before 429 (default unlimited)
   --phone-region <cc> region of phone numbers without a country code, such as VN

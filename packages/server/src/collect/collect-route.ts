@@ -1,7 +1,7 @@
 import type { EventType } from '@cx/core';
-import { UnauthorizedError } from '@cx/core';
 import type { IngestEventResult } from '@cx/identity';
-import { basicAuthKey } from '../http/basic-auth';
+import { authorize, COLLECT } from '../auth/authorize';
+import { basicAuthKey } from '../auth/basic-auth';
 import { type CollectorRequest, type CollectorResponse, jsonResponse } from '../http/collector-http';
 import { bodyTooLarge } from '../http/error-response';
 import { readBody } from '../http/read-body';
@@ -39,9 +39,9 @@ export async function collect(
   const headerKey = basicAuthKey(request.header('authorization'));
   let workspaceId: string | undefined;
   if (headerKey !== undefined) {
-    workspaceId = options.writeKeys.get(headerKey);
-    if (workspaceId === undefined) throw new UnauthorizedError('Unknown write key');
-    const limited = rateLimited(limiter, headerKey, options.clock);
+    const key = authorize(options.keys, headerKey, COLLECT);
+    workspaceId = key.workspaceId;
+    const limited = rateLimited(limiter, key.id, options.clock);
     if (limited !== undefined) return limited;
   }
 
@@ -66,12 +66,9 @@ export async function collect(
   }
 
   if (workspaceId === undefined) {
-    const key = bodyWriteKey(body);
-    workspaceId = key === undefined ? undefined : options.writeKeys.get(key);
-    if (key === undefined || workspaceId === undefined) {
-      throw new UnauthorizedError(key === undefined ? 'A write key is required' : 'Unknown write key');
-    }
-    const limited = rateLimited(limiter, key, options.clock);
+    const key = authorize(options.keys, bodyWriteKey(body), COLLECT);
+    workspaceId = key.workspaceId;
+    const limited = rateLimited(limiter, key.id, options.clock);
     if (limited !== undefined) return limited;
   }
 

@@ -1,8 +1,9 @@
-import { NotFoundError, parseOrThrow, UnauthorizedError, ValidationError } from '@cx/core';
+import { NotFoundError, parseOrThrow, ValidationError } from '@cx/core';
 import type { DeletePersonOutcome, Profile360 } from '@cx/identity';
 import { z } from 'zod';
+import { authorize, DELETE_PROFILES, READ_PROFILES } from '../auth/authorize';
+import { basicAuthKey } from '../auth/basic-auth';
 import { type RateLimiter, rateLimited } from '../collect/rate-limiter';
-import { basicAuthKey } from '../http/basic-auth';
 import { type CollectorRequest, type CollectorResponse, jsonResponse } from '../http/collector-http';
 import type { ResolvedOptions } from '../options';
 
@@ -51,24 +52,10 @@ export function parsePersonRef(segment: string): { type: string; value: string }
   );
 }
 
-/** The workspace a Profile API request may read, from its Basic key; 401 otherwise. */
-function readWorkspace(
-  request: CollectorRequest,
-  options: ResolvedOptions,
-  limiter: RateLimiter | undefined,
-) {
-  const key = basicAuthKey(request.header('authorization'));
-  const workspaceId = key === undefined ? undefined : options.readKeys.get(key);
-  if (key === undefined || workspaceId === undefined) {
-    throw new UnauthorizedError(key === undefined ? 'A read key is required' : 'Unknown read key');
-  }
-  return { workspaceId, limited: rateLimited(limiter, key, options.clock) };
-}
-
 /**
  * Handles the Profile API: `GET /v1/profiles/<ref>` (`?view=360` for identity's whole 360° view),
- * `GET /v1/profiles/<ref>/events` and `DELETE /v1/profiles/<ref>`. Profiles of another workspace
- * are simply not found (404).
+ * `GET /v1/profiles/<ref>/events` (read or admin key) and `DELETE /v1/profiles/<ref>` (admin key).
+ * Profiles of another workspace are simply not found (404).
  */
 export async function profileRoute(
   request: CollectorRequest,
@@ -76,8 +63,11 @@ export async function profileRoute(
   options: ResolvedOptions,
   limiter: RateLimiter | undefined,
 ): Promise<CollectorResponse> {
-  const { workspaceId, limited } = readWorkspace(request, options, limiter);
+  const permission = request.method === 'DELETE' ? DELETE_PROFILES : READ_PROFILES;
+  const key = authorize(options.keys, basicAuthKey(request.header('authorization')), permission);
+  const limited = rateLimited(limiter, key.id, options.clock);
   if (limited !== undefined) return limited;
+  const { workspaceId } = key;
   const ref = parsePersonRef(route.ref);
 
   if (request.method === 'DELETE') {
