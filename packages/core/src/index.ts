@@ -14,4 +14,5 @@ export { memoryDocumentStore } from './memory/memory-document-store';
 export { type MemoryStorageOptions, memoryStorage } from './memory/memory-storage';
 export * from './ports';
 export { normalDraw, type SeededRandom, seededRandom } from './random/seeded-random';
+export * from './work';
 export { assertWorkspaceId, workspaceIdSchema } from './workspaces/workspace-id';

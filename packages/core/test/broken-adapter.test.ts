@@ -124,4 +124,48 @@ describe('the conformance suite catches broken adapters', () => {
       'events: bad input throws a ValidationError and stores nothing',
     );
   });
+
+  it('fails a work queue that hands one item to two claimers', async () => {
+    const { storage, clock } = broken((good) => ({
+      work: {
+        ...good.work,
+        // Claims, then forgets the lease: the next claimer gets the same items again.
+        async claim(ws, queue, options) {
+          const items = await good.work.claim(ws, queue, options);
+          for (const item of items) await good.work.release(ws, item);
+          return items;
+        },
+      },
+    }));
+    expect(await failingChecks(storage, clock)).toContain(
+      'work: concurrent claimers never get the same item, and together get every due item once',
+    );
+  });
+
+  it('fails a work queue that lets a worker complete an item after losing its lease', async () => {
+    const { storage, clock } = broken((good) => ({
+      work: {
+        ...good.work,
+        complete: async (ws, claim) => {
+          await good.work.cancel(ws, claim.queue, claim.key);
+        },
+      },
+    }));
+    expect(await failingChecks(storage, clock)).toContain(
+      'work: an item whose lease ends is claimed again with a new token; the old holder is fenced out',
+    );
+  });
+
+  it('fails a commit that writes its documents before checking its work', async () => {
+    const { storage, clock } = broken((good) => ({
+      async commit(ws, input) {
+        const documents = await good.documents.putMany(ws, input.documents ?? []);
+        const rest = await good.commit(ws, { ...input, documents: [] });
+        return { ...rest, documents };
+      },
+    }));
+    expect(await failingChecks(storage, clock)).toContain(
+      'commit: a lost lease refuses the whole commit: the step that ran on it changes nothing',
+    );
+  });
 });

@@ -14,6 +14,11 @@
 export interface CxBusEvents {
   /** Events accepted into the event store. */
   'events.appended': { workspaceId: string; messageIds: readonly string[] };
+  /**
+   * Work was committed to a queue. A wake-up only: runners of that queue look for due items
+   * now instead of at their next poll. Publish it after the commit, never instead of it.
+   */
+  'work.scheduled': { workspaceId: string; queue: string; dueAt?: string };
 }
 
 /** A subscriber's callback. A returned promise is awaited by transports that deliver at-least-once. */

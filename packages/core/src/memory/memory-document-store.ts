@@ -19,8 +19,22 @@ interface Row {
   updatedAt: string;
 }
 
+/** The memory document store's internals that `commit` uses to check and write in one step. */
+export interface MemoryDocuments {
+  store: DocumentStore;
+  /** Throws `CONFLICT` unless every expectation holds; changes nothing. */
+  check(workspaceId: string, inputs: readonly ParsedPut[]): void;
+  /** Writes checked documents. */
+  write(workspaceId: string, inputs: readonly ParsedPut[]): StoredDocument[];
+}
+
 /** The reference {@link DocumentStore}. Values are kept as JSON text, as a SQL column would. */
-export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore {
+export function memoryDocumentStore(options: { clock: Clock }): DocumentStore {
+  return memoryDocuments(options).store;
+}
+
+/** The reference document store, with the hooks `commit` needs. */
+export function memoryDocuments({ clock }: { clock: Clock }): MemoryDocuments {
   // workspace → collection → key → row
   const spaces = new Map<string, Map<string, Map<string, Row>>>();
 
@@ -76,7 +90,7 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
     };
   };
 
-  return {
+  const store = {
     async get<T>(workspaceId: string, collection: string, key: string) {
       const address = parseDocumentAddress(workspaceId, collection, key);
       const row = collectionOf(workspaceId, address.collection, false)?.get(address.key);
@@ -127,4 +141,15 @@ export function memoryDocumentStore({ clock }: { clock: Clock }): DocumentStore 
       };
     },
   } as DocumentStore;
+
+  return {
+    store,
+    check(workspaceId, inputs) {
+      for (const input of inputs) assertExpectedVersion(workspaceId, input);
+    },
+    write(workspaceId, inputs) {
+      const updatedAt = new Date(clock.now()).toISOString();
+      return inputs.map((input) => write(workspaceId, input, updatedAt));
+    },
+  };
 }

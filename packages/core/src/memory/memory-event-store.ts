@@ -5,7 +5,9 @@ import {
   finishAppend,
   parseId,
   parseIds,
+  parseLogPosition,
   parseProfileEventsQuery,
+  parseReadLog,
   parseScanQuery,
   prepareAppend,
 } from '../ports/inputs';
@@ -24,6 +26,19 @@ interface WorkspaceLog {
   rows: StoredRow[];
   byMessageId: Map<string, StoredRow>;
   byProfile: Map<string, StoredRow[]>;
+}
+
+/** The index of the first row after a position; rows are in seq order, so a binary search. */
+function firstAfter(rows: readonly StoredRow[], position: string | null): number {
+  const afterSeq = position === null ? 0 : (decodeCursor(position, { seq: 'number' }).seq as number);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.seq <= afterSeq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const compareAsc = (a: StoredRow, b: StoredRow) => a.ts - b.ts || a.seq - b.seq;
@@ -108,15 +123,7 @@ export function memoryEventStore(): EventStore {
     async scan(workspaceId, query) {
       const q = parseScanQuery(workspaceId, query);
       const rows = workspaces.get(workspaceId)?.rows ?? [];
-      const afterSeq = q.cursor === null ? 0 : (decodeCursor(q.cursor, { seq: 'number' }).seq as number);
-      // Rows are in seq order, so binary-search the first row after the cursor.
-      let lo = 0;
-      let hi = rows.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (rows[mid]!.seq <= afterSeq) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = firstAfter(rows, q.cursor);
       // Take one row more than the page so we know whether another page follows.
       const matches: StoredRow[] = [];
       for (let index = lo; index < rows.length && matches.length <= q.limit; index++) {
@@ -130,6 +137,31 @@ export function memoryEventStore(): EventStore {
         items: page.map((row) => JSON.parse(row.json) as CxEvent),
         nextCursor: matches.length > q.limit ? encodeCursor({ seq: page[page.length - 1]!.seq }) : null,
       };
+    },
+
+    async readLog(workspaceId, query) {
+      const q = parseReadLog(workspaceId, query);
+      const rows = workspaces.get(workspaceId)?.rows ?? [];
+      const start = firstAfter(rows, q.after);
+      const page = rows.slice(start, start + q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((row) => JSON.parse(row.json) as CxEvent),
+        position: last ? encodeCursor({ seq: last.seq }) : q.after,
+      };
+    },
+
+    async logHead(workspaceId) {
+      parseLogPosition(workspaceId, null);
+      const rows = workspaces.get(workspaceId)?.rows ?? [];
+      const last = rows[rows.length - 1];
+      return last ? encodeCursor({ seq: last.seq }) : null;
+    },
+
+    async countAfter(workspaceId, position) {
+      const after = parseLogPosition(workspaceId, position);
+      const rows = workspaces.get(workspaceId)?.rows ?? [];
+      return rows.length - firstAfter(rows, after);
     },
 
     async deleteByProfile(workspaceId, profileIds) {

@@ -1,10 +1,12 @@
 import { type Clock, systemClock } from '../clock/clock';
 import { createIdGenerator, type IdGenerator } from '../ids/ulid';
 import type { Storage } from '../ports/storage';
-import { memoryDocumentStore } from './memory-document-store';
+import { parseCommit } from '../ports/work-inputs';
+import { memoryDocuments } from './memory-document-store';
 import { memoryEventStore } from './memory-event-store';
 import { memoryLeaseStore } from './memory-lease-store';
 import { memoryProfileStore } from './memory-profile-store';
+import { memoryWork } from './memory-work-queue';
 
 /** Options for {@link memoryStorage}. */
 export interface MemoryStorageOptions {
@@ -28,13 +30,24 @@ export interface MemoryStorageOptions {
 export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? createIdGenerator(clock);
+  const documents = memoryDocuments({ clock });
+  const work = memoryWork({ clock });
   return {
     name: 'memory',
     capabilities: { sql: false, persistent: false, multiProcess: false },
     events: memoryEventStore(),
     profiles: memoryProfileStore({ clock, newId }),
     leases: memoryLeaseStore({ clock }),
-    documents: memoryDocumentStore({ clock }),
+    documents: documents.store,
+    work: work.queue,
+    async commit(workspaceId, input) {
+      const parsed = parseCommit(workspaceId, input);
+      // Check everything, then write everything, with no await between: one atomic step.
+      documents.check(workspaceId, parsed.documents);
+      work.check(workspaceId, parsed);
+      const scheduled = work.apply(workspaceId, parsed);
+      return { documents: documents.write(workspaceId, parsed.documents), scheduled };
+    },
     async close() {},
   };
 }

@@ -63,6 +63,25 @@ export interface ScanQuery {
   to?: string | Date;
 }
 
+/** Where to read the log from, for a consumer that follows it. */
+export interface ReadLogQuery {
+  /** A position from an earlier `readLog` or `logHead`; `null` or omitted: the beginning. */
+  after?: string | null;
+  /** At most this many events; default 100, at most 10,000. */
+  limit?: number;
+}
+
+/** A page of the log and the position after it. */
+export interface LogPage {
+  /** Events in append order. */
+  items: CxEvent[];
+  /**
+   * Where the next read continues: after the last event returned, or the `after` given when
+   * nothing new was there. Store it as the consumer's checkpoint.
+   */
+  position: string | null;
+}
+
 /**
  * The append-only log of a workspace's events.
  *
@@ -83,6 +102,16 @@ export interface EventStore {
   listByProfile(workspaceId: string, query: ProfileEventsQuery): Promise<Page<CxEvent>>;
   /** Every event of the workspace in append order, a page at a time. */
   scan(workspaceId: string, query?: ScanQuery): Promise<Page<CxEvent>>;
+  /**
+   * The events after a position, in append order, and the position after them: how a consumer
+   * follows the log from its checkpoint. A position never skips an event that appears later.
+   * Positions are `scan` cursors, and `scan` cursors are positions.
+   */
+  readLog(workspaceId: string, query?: ReadLogQuery): Promise<LogPage>;
+  /** The position after the newest event a reader can see now, or `null` for an empty log (a consumer that starts "from now"). */
+  logHead(workspaceId: string): Promise<string | null>;
+  /** How many events follow `position` now: a consumer's lag. */
+  countAfter(workspaceId: string, position: string | null): Promise<number>;
   /** Deletes every event of the given profiles; returns how many were deleted. */
   deleteByProfile(workspaceId: string, profileIds: readonly string[]): Promise<number>;
 }

@@ -1,7 +1,16 @@
+export type { CommitInput, CommitResult } from './commit';
 export { compareKeys } from './compare-keys';
 export { decodeCursor, encodeCursor } from './cursor';
 export type { DocumentListQuery, DocumentStore, PutDocumentInput, StoredDocument } from './document-store';
-export type { AppendResult, EventRejection, EventStore, ProfileEventsQuery, ScanQuery } from './event-store';
+export type {
+  AppendResult,
+  EventRejection,
+  EventStore,
+  LogPage,
+  ProfileEventsQuery,
+  ReadLogQuery,
+  ScanQuery,
+} from './event-store';
 export {
   finishAppend,
   jsonClone,
@@ -23,6 +32,8 @@ export {
   parseLeaseRelease,
   parseLeaseRequest,
   parseListQuery,
+  parseLogPosition,
+  parseReadLog,
   parseMergeInput,
   parseMergeInputs,
   parseProfileEventsQuery,
@@ -49,3 +60,33 @@ export {
   type UnmergeResult,
 } from './profile-store';
 export type { SqlAccess, SqlTables, Storage, StorageCapabilities } from './storage';
+export {
+  MAX_WORK_BATCH,
+  MAX_WORK_ERROR_LENGTH,
+  type ParsedCommit,
+  type ParsedSchedule,
+  type ParsedWorkClaim,
+  parseClaimOptions,
+  parseCommit,
+  parseDeadLetter,
+  parseDeadLetterQuery,
+  parseExtend,
+  parseQueueName,
+  parseRetry,
+  parseSchedule,
+  parseWorkAddress,
+  parseWorkClaim,
+} from './work-inputs';
+export { leaseLost } from './work-lease-lost';
+export type {
+  ClaimedWork,
+  ClaimOptions,
+  DeadLetterQuery,
+  QueueStats,
+  ScheduleConflict,
+  ScheduleWorkInput,
+  WorkClaim,
+  WorkItem,
+  WorkQueue,
+  WorkState,
+} from './work-queue';

@@ -160,6 +160,23 @@ export function parseScanQuery(workspaceId: unknown, query: unknown): ParsedScan
   };
 }
 
+const readLogSchema = z
+  .object({ after: cursorSchema, limit: limitSchema })
+  .default({ limit: DEFAULT_PAGE_SIZE });
+
+/** Validates a `readLog` query. */
+export function parseReadLog(workspaceId: unknown, query: unknown): { after: string | null; limit: number } {
+  assertWorkspaceId(workspaceId);
+  const q = parseOrThrow(readLogSchema, query, 'read log query');
+  return { after: q.after ?? null, limit: q.limit };
+}
+
+/** Validates a log position (`countAfter`). */
+export function parseLogPosition(workspaceId: unknown, position: unknown): string | null {
+  assertWorkspaceId(workspaceId);
+  return parseOrThrow(cursorSchema, position, 'log position') ?? null;
+}
+
 /** Validates a workspace id and a record id (`messageId`, profile id). */
 export function parseId(workspaceId: unknown, id: unknown, what: string): string {
   assertWorkspaceId(workspaceId);
@@ -364,18 +381,18 @@ function toJsonText(value: unknown, path: string): string {
  * A document value as the stores keep it: its JSON text (what a SQL store writes, serialised
  * once) and a detached copy parsed back from it (what the call returns).
  */
-function jsonDocument(value: unknown, path: string): { value: unknown; json: string } {
+export function jsonDocument(value: unknown, path: string): { value: unknown; json: string } {
   const json = toJsonText(value, path);
   return { value: JSON.parse(json) as unknown, json };
 }
 
-const collectionSchema = z
+export const collectionSchema = z
   .string()
   .regex(
     /^[a-z][a-z0-9_.-]{0,127}$/,
     'Collection must be lower-case letters, digits, ".", "-" or "_", 1-128 long',
   );
-const documentKeySchema = z
+export const documentKeySchema = z
   .string()
   .min(1, 'Key must not be empty')
   .max(512)

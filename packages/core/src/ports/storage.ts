@@ -1,7 +1,9 @@
+import type { CommitInput, CommitResult } from './commit';
 import type { DocumentStore } from './document-store';
 import type { EventStore } from './event-store';
 import type { LeaseStore } from './lease-store';
 import type { ProfileStore } from './profile-store';
+import type { WorkQueue } from './work-queue';
 
 /**
  * What an adapter can do beyond the required ports. Code that needs a capability checks it
@@ -52,6 +54,25 @@ export interface Storage {
   readonly leases: LeaseStore;
   /** Small versioned JSON documents (definitions, assignments, state) by collection and key. */
   readonly documents: DocumentStore;
+  /** Durable scheduled work: timers, retries, outboxes. */
+  readonly work: WorkQueue;
+  /**
+   * Writes documents and schedules, cancels and completes work in one all-or-nothing step (one
+   * transaction on SQL adapters). A document whose `expectedVersion` does not hold, or a
+   * completion whose lease was lost, refuses the whole commit with `CONFLICT`; bad input refuses
+   * it with `VALIDATION`. Either way nothing is written.
+   *
+   * @example
+   * ```ts
+   * // A journey step: the instance moves on, its next timer is set, its message queued.
+   * await storage.commit('acme', {
+   *   documents: [{ collection: 'journey.instances', key: 'i1', value: { node: 'wait-1' }, expectedVersion: 3 }],
+   *   schedule: [{ queue: 'journey.timers', key: 'i1/wait-1', dueAt: '2026-01-04T09:00:00Z' }],
+   *   complete: [claimed], // the timer this step ran on
+   * });
+   * ```
+   */
+  commit(workspaceId: string, input: CommitInput): Promise<CommitResult>;
   /** Present when `capabilities.sql` is true. */
   readonly sql?: SqlAccess;
   /** Releases connections and handles the adapter opened itself (never a client you passed in). */

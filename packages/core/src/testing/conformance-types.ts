@@ -26,7 +26,7 @@ export interface StoragePeek {
 /** One conformance check: plain async code that throws when the adapter breaks the contract. */
 export interface ConformanceCheck {
   /** The port the check covers. */
-  port: 'events' | 'profiles' | 'leases' | 'documents' | 'workspaces' | 'capabilities';
+  port: 'events' | 'profiles' | 'leases' | 'documents' | 'work' | 'commit' | 'workspaces' | 'capabilities';
   /** What the contract promises, in words; used as the test name. */
   name: string;
   /** Runs only where the adapter declares this capability. */

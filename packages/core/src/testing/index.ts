@@ -6,11 +6,14 @@
  */
 export {
   capabilityChecks,
+  commitChecks,
   documentStoreChecks,
+  eventLogChecks,
   eventStoreChecks,
   leaseStoreChecks,
   profileStoreChecks,
   storageConformanceChecks,
+  workQueueChecks,
   workspaceChecks,
 } from './checks';
 export type { ConformanceCheck, ConformanceContext, StoragePeek } from './conformance-types';

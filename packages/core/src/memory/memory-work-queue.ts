@@ -1,0 +1,288 @@
+import type { Clock } from '../clock/clock';
+import { compareKeys } from '../ports/compare-keys';
+import { decodeCursor, encodeCursor } from '../ports/cursor';
+import type { ParsedCommit, ParsedSchedule, ParsedWorkClaim } from '../ports/work-inputs';
+import {
+  parseClaimOptions,
+  parseDeadLetter,
+  parseDeadLetterQuery,
+  parseExtend,
+  parseQueueName,
+  parseRetry,
+  parseSchedule,
+  parseWorkAddress,
+  parseWorkClaim,
+} from '../ports/work-inputs';
+import { leaseLost } from '../ports/work-lease-lost';
+import type { ClaimedWork, QueueStats, WorkItem, WorkQueue, WorkState } from '../ports/work-queue';
+import { assertWorkspaceId } from '../workspaces/workspace-id';
+import { DueHeap } from './due-heap';
+
+interface Row {
+  key: string;
+  json: string;
+  dueMs: number;
+  state: WorkState;
+  attempts: number;
+  lastError: string | null;
+  owner: string | null;
+  leaseMs: number | null;
+  token: number;
+  createdMs: number;
+  /** Bumped on every change of when the item is claimable, so older heap entries go stale. */
+  revision: number;
+}
+
+/** One queue of one workspace: rows by key, and a heap of when each becomes claimable. */
+interface QueueSpace {
+  rows: Map<string, Row>;
+  heap: DueHeap;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The memory queue's internals that `commit` uses to check and apply work in one step. */
+export interface MemoryWork {
+  queue: WorkQueue;
+  /** Throws `CONFLICT` if any completion of the commit no longer holds; changes nothing. */
+  check(workspaceId: string, commit: ParsedCommit): void;
+  /** Applies the commit's work (complete, cancel, schedule); returns the scheduled items. */
+  apply(workspaceId: string, commit: ParsedCommit): WorkItem[];
+}
+
+/**
+ * The reference {@link WorkQueue}. Each queue keeps its rows in a map and the times they become
+ * claimable in a binary heap, so scheduling and claiming are O(log n) whatever the queue's size.
+ */
+export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
+  // workspace → queue → space
+  const spaces = new Map<string, Map<string, QueueSpace>>();
+
+  const spaceOf = (workspaceId: string, queue: string, create: boolean): QueueSpace | undefined => {
+    let queues = spaces.get(workspaceId);
+    if (!queues) {
+      if (!create) return undefined;
+      queues = new Map();
+      spaces.set(workspaceId, queues);
+    }
+    let space = queues.get(queue);
+    if (!space && create) {
+      space = { rows: new Map(), heap: new DueHeap() };
+      queues.set(queue, space);
+    }
+    return space;
+  };
+
+  const toItem = <P>(queue: string, row: Row): WorkItem<P> => ({
+    queue,
+    key: row.key,
+    payload: JSON.parse(row.json) as P,
+    dueAt: iso(row.dueMs),
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    owner: row.owner,
+    leaseExpiresAt: row.leaseMs === null ? null : iso(row.leaseMs),
+    token: row.token,
+    createdAt: iso(row.createdMs),
+  });
+
+  /** Re-files a row in its queue's heap at `at` (or nowhere, for a dead row). */
+  const file = (space: QueueSpace, row: Row, at: number | null) => {
+    row.revision += 1;
+    if (at !== null) space.heap.push({ at, key: row.key, revision: row.revision });
+    // Stale entries are skipped lazily; rebuild when they outnumber live rows, so memory stays bounded.
+    if (space.heap.size > 2 * space.rows.size + 1024) {
+      space.heap.rebuild((entry) => space.rows.get(entry.key)?.revision === entry.revision);
+    }
+  };
+
+  /** The row a claim names, if it still holds: same token, still claimed, lease not ended. */
+  const held = (workspaceId: string, claim: ParsedWorkClaim, now: number) => {
+    const space = spaceOf(workspaceId, claim.queue, false);
+    const row = space?.rows.get(claim.key);
+    if (!space || !row || row.state !== 'claimed' || row.token !== claim.token || row.leaseMs! <= now) {
+      throw leaseLost(claim);
+    }
+    return { space, row };
+  };
+
+  const scheduleOne = (workspaceId: string, item: ParsedSchedule, now: number): WorkItem => {
+    const space = spaceOf(workspaceId, item.queue, true)!;
+    const dueMs = item.dueMs ?? now;
+    const existing = space.rows.get(item.key);
+    if (existing && item.ifExists === 'keep') return toItem(item.queue, existing);
+    const row: Row = existing ?? {
+      key: item.key,
+      json: item.json,
+      dueMs,
+      state: 'scheduled',
+      attempts: 0,
+      lastError: null,
+      owner: null,
+      leaseMs: null,
+      token: 0,
+      createdMs: now,
+      revision: 0,
+    };
+    if (existing) {
+      // A replacement is a new version: a worker holding the old one loses its lease.
+      Object.assign(row, { json: item.json, dueMs, state: 'scheduled', attempts: 0, lastError: null });
+      Object.assign(row, { owner: null, leaseMs: null, token: row.token + 1 });
+    }
+    space.rows.set(item.key, row);
+    file(space, row, dueMs);
+    return toItem(item.queue, row);
+  };
+
+  const cancelOne = (workspaceId: string, queue: string, key: string) =>
+    spaceOf(workspaceId, queue, false)?.rows.delete(key) ?? false;
+
+  const queue: WorkQueue = {
+    async schedule<P>(workspaceId: string, items: unknown) {
+      const parsed = parseSchedule(workspaceId, items);
+      const now = clock.now();
+      return parsed.map((item) => scheduleOne(workspaceId, item, now)) as WorkItem<P>[];
+    },
+
+    async claim<P>(workspaceId: string, queueName: string, options: unknown) {
+      const q = parseClaimOptions(workspaceId, queueName, options);
+      const space = spaceOf(workspaceId, q.queue, false);
+      if (!space) return [];
+      const now = clock.now();
+      const claimed: ClaimedWork<P>[] = [];
+      while (claimed.length < q.limit) {
+        const top = space.heap.peek();
+        if (top === undefined || top.at > now) break;
+        space.heap.pop();
+        const row = space.rows.get(top.key);
+        if (!row || row.revision !== top.revision) continue; // stale entry
+        Object.assign(row, { state: 'claimed', owner: q.owner, leaseMs: now + q.leaseMs });
+        row.attempts += 1;
+        row.token += 1;
+        file(space, row, row.leaseMs);
+        claimed.push(toItem<P>(q.queue, row) as ClaimedWork<P>);
+      }
+      return claimed;
+    },
+
+    async complete(workspaceId, claim) {
+      const parsed = parseWorkClaim(workspaceId, claim);
+      const { space } = held(workspaceId, parsed, clock.now());
+      space.rows.delete(parsed.key);
+    },
+
+    async retry(workspaceId, claim, options) {
+      const parsed = parseWorkClaim(workspaceId, claim);
+      const { atMs, error } = parseRetry(options);
+      const { space, row } = held(workspaceId, parsed, clock.now());
+      Object.assign(row, { state: 'scheduled', dueMs: atMs, lastError: error, owner: null, leaseMs: null });
+      file(space, row, atMs);
+    },
+
+    async deadLetter(workspaceId, claim, options) {
+      const parsed = parseWorkClaim(workspaceId, claim);
+      const reason = parseDeadLetter(options);
+      const { space, row } = held(workspaceId, parsed, clock.now());
+      Object.assign(row, { state: 'dead', lastError: reason, owner: null, leaseMs: null });
+      file(space, row, null);
+    },
+
+    async release(workspaceId, claim) {
+      const parsed = parseWorkClaim(workspaceId, claim);
+      const { space, row } = held(workspaceId, parsed, clock.now());
+      Object.assign(row, { state: 'scheduled', owner: null, leaseMs: null });
+      row.attempts -= 1;
+      file(space, row, row.dueMs);
+    },
+
+    async extend(workspaceId, claim, options) {
+      const parsed = parseWorkClaim(workspaceId, claim);
+      const leaseMs = parseExtend(options);
+      const now = clock.now();
+      const { space, row } = held(workspaceId, parsed, now);
+      row.leaseMs = now + leaseMs;
+      file(space, row, row.leaseMs);
+      return iso(row.leaseMs);
+    },
+
+    async cancel(workspaceId, queueName, key) {
+      const address = parseWorkAddress(workspaceId, queueName, key);
+      return cancelOne(workspaceId, address.queue, address.key);
+    },
+
+    async get<P>(workspaceId: string, queueName: string, key: string) {
+      const address = parseWorkAddress(workspaceId, queueName, key);
+      const row = spaceOf(workspaceId, address.queue, false)?.rows.get(address.key);
+      return row ? toItem<P>(address.queue, row) : null;
+    },
+
+    async stats(workspaceId) {
+      assertWorkspaceId(workspaceId);
+      const now = clock.now();
+      const out: QueueStats[] = [];
+      for (const [name, space] of spaces.get(workspaceId) ?? []) {
+        if (space.rows.size === 0) continue;
+        const stats: QueueStats = { queue: name, scheduled: 0, due: 0, claimed: 0, dead: 0, oldestDueAt: null };
+        let oldest = Number.POSITIVE_INFINITY;
+        for (const row of space.rows.values()) {
+          stats[row.state] += 1;
+          if (row.state === 'scheduled') {
+            if (row.dueMs <= now) stats.due += 1;
+            oldest = Math.min(oldest, row.dueMs);
+          }
+        }
+        stats.oldestDueAt = Number.isFinite(oldest) ? iso(oldest) : null;
+        out.push(stats);
+      }
+      return out.sort((a, b) => compareKeys(a.queue, b.queue));
+    },
+
+    async deadLetters<P>(workspaceId: string, queueName: string, query?: unknown) {
+      const q = parseDeadLetterQuery(workspaceId, queueName, query);
+      const after =
+        q.cursor === null
+          ? null
+          : (decodeCursor(q.cursor, { dueMs: 'number', key: 'string' }) as { dueMs: number; key: string });
+      const rows = [...(spaceOf(workspaceId, q.queue, false)?.rows.values() ?? [])]
+        .filter(
+          (row) =>
+            row.state === 'dead' &&
+            (after === null ||
+              row.dueMs > after.dueMs ||
+              (row.dueMs === after.dueMs && compareKeys(row.key, after.key) > 0)),
+        )
+        .sort((a, b) => a.dueMs - b.dueMs || compareKeys(a.key, b.key));
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((row) => toItem<P>(q.queue, row)),
+        nextCursor: rows.length > q.limit && last ? encodeCursor({ dueMs: last.dueMs, key: last.key }) : null,
+      };
+    },
+
+    async nextDueAt(workspaceId, queueName) {
+      const space = spaceOf(workspaceId, parseQueueName(workspaceId, queueName), false);
+      if (!space) return null;
+      for (let top = space.heap.peek(); top !== undefined; top = space.heap.peek()) {
+        if (space.rows.get(top.key)?.revision === top.revision) return iso(top.at);
+        space.heap.pop(); // stale entry
+      }
+      return null;
+    },
+  } as WorkQueue;
+
+  return {
+    queue,
+    check(workspaceId, commit) {
+      const now = clock.now();
+      for (const claim of commit.complete) held(workspaceId, claim, now);
+    },
+    apply(workspaceId, commit) {
+      for (const claim of commit.complete) spaceOf(workspaceId, claim.queue, false)?.rows.delete(claim.key);
+      for (const { queue: name, key } of commit.cancel) cancelOne(workspaceId, name, key);
+      const now = clock.now();
+      return commit.schedule.map((item) => scheduleOne(workspaceId, item, now));
+    },
+  };
+}

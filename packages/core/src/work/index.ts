@@ -1,0 +1,10 @@
+export {
+  CONSUMER_CHECKPOINTS,
+  type ConsumerCheckpoint,
+  createEventConsumer,
+  type EventConsumer,
+  type EventConsumerOptions,
+  type EventPageHandler,
+} from './event-consumer';
+export { createPollLoop, type IdleOptions, type PollLoop, type PollLoopOptions, type TickResult } from './poll-loop';
+export { createWorker, type WorkContext, type Worker, type WorkerOptions, type WorkHandler } from './work-runner';
