@@ -96,6 +96,31 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'work',
+    // visible_at is when an item can next be claimed: its due time while scheduled, its lease
+    // end while claimed, NULL once dead. One partial index then serves every claim.
+    sql: `
+      CREATE TABLE cx_work (
+        workspace_id TEXT NOT NULL,
+        queue TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        visible_at INTEGER,
+        attempts INTEGER NOT NULL,
+        last_error TEXT,
+        owner TEXT,
+        token INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, queue, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX cx_work_claimable ON cx_work (workspace_id, queue, visible_at, key)
+        WHERE visible_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this build of the adapter writes. */

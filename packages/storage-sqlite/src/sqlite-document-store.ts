@@ -36,7 +36,22 @@ const toDocument = <T>(collection: string, row: DocumentRow): StoredDocument<T> 
  * key. A put with `expectedVersion` reads and writes in one immediate transaction, which makes
  * it a compare-and-set.
  */
-export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): DocumentStore {
+export function sqliteDocumentStore(db: Database, options: { clock: Clock }): DocumentStore {
+  return sqliteDocuments(db, options).store;
+}
+
+/** The document store and the transaction `commit` runs its documents in. */
+export interface SqliteDocuments {
+  store: DocumentStore;
+  /** Checks every expectation, then writes; throws `CONFLICT` first. Runs inside the caller's transaction. */
+  writeMany(
+    workspaceId: string,
+    inputs: ReturnType<typeof parseDocumentPutMany>,
+  ): { versions: number[]; at: number };
+}
+
+/** {@link sqliteDocumentStore} with the hook `commit` needs. */
+export function sqliteDocuments(db: Database, { clock }: { clock: Clock }): SqliteDocuments {
   const select = prepare<[string, string, string], DocumentRow>(
     db,
     'SELECT key, value, version, updated_at FROM cx_documents WHERE workspace_id = ? AND collection = ? AND key = ?',
@@ -107,7 +122,7 @@ export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): 
     return { versions, at };
   });
 
-  return {
+  const store: DocumentStore = {
     async get<T>(workspaceId: string, collection: string, key: string) {
       return guard('documents.get', () => {
         const address = parseDocumentAddress(workspaceId, collection, key);
@@ -185,4 +200,5 @@ export function sqliteDocumentStore(db: Database, { clock }: { clock: Clock }): 
       });
     },
   };
+  return { store, writeMany: putMany };
 }

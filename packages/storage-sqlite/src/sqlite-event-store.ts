@@ -7,7 +7,9 @@ import {
   type PreparedAppend,
   parseId,
   parseIds,
+  parseLogPosition,
   parseProfileEventsQuery,
+  parseReadLog,
   parseScanQuery,
   prepareAppend,
 } from '@cx/core';
@@ -45,6 +47,14 @@ export function sqliteEventStore(db: Database): EventStore {
      WHERE workspace_id = ? AND seq > ?
      ORDER BY seq LIMIT ?`,
   );
+  const lastSeq = prepare<[string], number | null>(
+    db,
+    'SELECT max(seq) FROM cx_events WHERE workspace_id = ?',
+  ).pluck();
+  const countSince = prepare<[string, number], number>(
+    db,
+    'SELECT count(*) FROM cx_events WHERE workspace_id = ? AND seq > ?',
+  ).pluck();
   const scanTypes = prepare<[string, number, string, number], EventRow>(
     db,
     `SELECT seq, ts, body FROM cx_events
@@ -154,7 +164,7 @@ export function sqliteEventStore(db: Database): EventStore {
     async scan(workspaceId, query) {
       return guard('events.scan', () => {
         const q = parseScanQuery(workspaceId, query);
-        const afterSeq = q.cursor === null ? 0 : (decodeCursor(q.cursor, { seq: 'number' }).seq as number);
+        const afterSeq = seqOf(q.cursor);
         const types = q.types === null ? null : JSON.stringify(q.types);
         const rows =
           Number.isFinite(q.fromMs) || Number.isFinite(q.toMs)
@@ -166,6 +176,29 @@ export function sqliteEventStore(db: Database): EventStore {
       });
     },
 
+    async readLog(workspaceId, query) {
+      return guard('events.readLog', () => {
+        const q = parseReadLog(workspaceId, query);
+        const rows = scanAll.all(workspaceId, seqOf(q.after), q.limit);
+        const last = rows[rows.length - 1];
+        return { items: rows.map(toEvent), position: last ? encodeCursor({ seq: last.seq }) : q.after };
+      });
+    },
+
+    async logHead(workspaceId) {
+      return guard('events.logHead', () => {
+        parseLogPosition(workspaceId, null);
+        const seq = lastSeq.get(workspaceId);
+        return seq === null || seq === undefined ? null : encodeCursor({ seq });
+      });
+    },
+
+    async countAfter(workspaceId, position) {
+      return guard('events.countAfter', () =>
+        countSince.get(workspaceId, seqOf(parseLogPosition(workspaceId, position)))!,
+      );
+    },
+
     async deleteByProfile(workspaceId, profileIds) {
       return guard('events.deleteByProfile', () => {
         const ids = parseIds(workspaceId, profileIds, 'profile ids');
@@ -175,6 +208,10 @@ export function sqliteEventStore(db: Database): EventStore {
     },
   };
 }
+
+/** The seq a scan cursor or log position points after; 0 for the beginning. */
+const seqOf = (position: string | null) =>
+  position === null ? 0 : (decodeCursor(position, { seq: 'number' }).seq as number);
 
 /** Cuts `limit + 1` fetched rows into a page, with a cursor only when more rows exist. */
 function pageOf(rows: EventRow[], limit: number, cursorOf: (last: EventRow) => string) {

@@ -1,14 +1,22 @@
-import { createIdGenerator, parseOrThrow, type SqlAccess, type Storage, systemClock } from '@cx/core';
+import {
+  createIdGenerator,
+  parseCommit,
+  parseOrThrow,
+  type SqlAccess,
+  type Storage,
+  systemClock,
+} from '@cx/core';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { guard } from './adapter-error';
 import { migrate } from './migrations';
 import { applyRecommendedPragmas } from './pragmas';
-import { sqliteDocumentStore } from './sqlite-document-store';
+import { sqliteDocuments } from './sqlite-document-store';
 import { sqliteEventStore } from './sqlite-event-store';
 import { sqliteLeaseStore } from './sqlite-lease-store';
 import { parseSqliteOptions, type SqliteStorageOptions } from './sqlite-options';
 import { sqliteProfileStore } from './sqlite-profile-store';
+import { sqliteWork } from './sqlite-work-queue';
 
 /** How long a write waits for another connection's write lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -75,13 +83,38 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): Storage {
           });
         },
       };
+      const documents = sqliteDocuments(db, { clock });
+      const work = sqliteWork(db, { clock });
+      // Work first, documents last (the order CommitInput documents); any throw rolls back all.
+      const commit = db.transaction((workspaceId: string, parsed: ReturnType<typeof parseCommit>) => {
+        const now = clock.now();
+        for (const claim of parsed.complete) work.completeRow(workspaceId, claim, now);
+        for (const { queue, key } of parsed.cancel) work.cancelRow(workspaceId, queue, key);
+        const scheduled = work.scheduleRows(workspaceId, parsed.schedule, now);
+        const written = documents.writeMany(workspaceId, parsed.documents);
+        const updatedAt = new Date(written.at).toISOString();
+        return {
+          scheduled,
+          documents: parsed.documents.map((input, index) => ({
+            collection: input.collection,
+            key: input.key,
+            value: input.value,
+            version: written.versions[index]!,
+            updatedAt,
+          })),
+        };
+      });
       return {
         name: 'sqlite',
         capabilities: { sql: true, persistent: !db.memory, multiProcess: false },
         events: sqliteEventStore(db),
         profiles: sqliteProfileStore(db, { clock, newId }),
         leases: sqliteLeaseStore(db, { clock }),
-        documents: sqliteDocumentStore(db, { clock }),
+        documents: documents.store,
+        work: work.queue,
+        async commit(workspaceId, input) {
+          return guard('commit', () => commit.immediate(workspaceId, parseCommit(workspaceId, input)));
+        },
         sql,
         async close() {
           if (owned && db.open) guard('close', () => db.close());
