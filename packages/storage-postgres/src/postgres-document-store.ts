@@ -34,7 +34,6 @@ const toDocument = <T>(collection: string, row: DocumentRow): StoredDocument<T> 
 function conflict(
   inputs: readonly { collection: string; key: string; expectedVersion?: number }[],
   written: ReadonlyMap<string, number>,
-  address: (collection: string, key: string) => string,
 ): ConflictError {
   const failed = inputs.find(
     (input) => input.expectedVersion !== undefined && !written.has(address(input.collection, input.key)),
@@ -42,6 +41,103 @@ function conflict(
   return new ConflictError(
     `Document ${failed.collection}/${failed.key} is not at version ${failed.expectedVersion}; nothing was written`,
   );
+}
+
+type ParsedPuts = ReturnType<typeof parseDocumentPutMany>;
+const address = (collection: string, key: string) => `${collection}\u0000${key}`;
+
+/** What `putMany` and `commit` return: the inputs as stored, with their new versions. */
+export function storedDocuments<T>(
+  parsed: ParsedPuts,
+  versions: ReadonlyMap<string, number>,
+  at: number,
+): StoredDocument<T>[] {
+  const updatedAt = new Date(at).toISOString();
+  return parsed.map(
+    (input): StoredDocument<T> => ({
+      collection: input.collection,
+      key: input.key,
+      value: input.value as T,
+      version: versions.get(address(input.collection, input.key))!,
+      updatedAt,
+    }),
+  );
+}
+
+/**
+ * Writes validated documents with `client`: updates guarded by their expected version, creates
+ * that must not exist, and overwrites. Throws `CONFLICT` when an expectation fails, so run it in
+ * a transaction unless every input is an overwrite (then it is one statement). Returns the new
+ * version of each document by address.
+ */
+export async function writeDocuments(
+  client: Pick<PoolClient, 'query'>,
+  documents: string,
+  workspaceId: string,
+  parsed: ParsedPuts,
+  at: number,
+): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  if (parsed.length === 0) return versions;
+  // Rows go in (collection, key) order, so concurrent calls lock shared rows in one order.
+  const group = (keep: (expected: number | undefined) => boolean) => {
+    const picked = parsed
+      .filter((input) => keep(input.expectedVersion))
+      .sort((a, b) =>
+        a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+      );
+    return {
+      size: picked.length,
+      params: [
+        workspaceId,
+        picked.map((input) => input.collection),
+        picked.map((input) => input.key),
+        picked.map((input) => input.json),
+        at,
+        picked.map((input) => input.expectedVersion ?? 0),
+      ],
+    };
+  };
+  const rows = `unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) WITH ORDINALITY AS i(collection, key, value, expected, ord)`;
+  const upsert = (onConflict: string) =>
+    `INSERT INTO ${documents} AS doc (workspace_id, collection, key, value, version, updated_at)
+     SELECT $1, i.collection, i.key, i.value::jsonb, 1, $5 FROM ${rows} ORDER BY i.ord
+     ${onConflict}
+     RETURNING collection, key, version`;
+  const run = async (text: string, rowsOf: ReturnType<typeof group>) => {
+    const result = await client.query<{ collection: string; key: string; version: string | number }>(
+      text,
+      rowsOf.params,
+    );
+    for (const row of result.rows) versions.set(address(row.collection, row.key), Number(row.version));
+    return result.rows.length;
+  };
+  const update = group((expected) => expected !== undefined && expected > 0);
+  if (update.size > 0) {
+    const updated = await run(
+      `UPDATE ${documents} AS doc SET value = i.value::jsonb, version = doc.version + 1, updated_at = $5
+       FROM ${rows}
+       WHERE doc.workspace_id = $1 AND doc.collection = i.collection AND doc.key = i.key
+         AND doc.version = i.expected
+       RETURNING doc.collection, doc.key, doc.version`,
+      update,
+    );
+    if (updated < update.size) throw conflict(parsed, versions);
+  }
+  const create = group((expected) => expected === 0);
+  if (create.size > 0) {
+    const created = await run(upsert('ON CONFLICT (workspace_id, collection, key) DO NOTHING'), create);
+    if (created < create.size) throw conflict(parsed, versions);
+  }
+  const overwrite = group((expected) => expected === undefined);
+  if (overwrite.size > 0) {
+    await run(
+      upsert(`ON CONFLICT (workspace_id, collection, key) DO UPDATE
+         SET value = EXCLUDED.value, version = doc.version + 1, updated_at = EXCLUDED.updated_at`),
+      overwrite,
+    );
+  }
+  return versions;
 }
 
 /** Escapes `%`, `_` and `\` so a prefix matches literally in `LIKE prefix%`. */
@@ -146,96 +242,13 @@ export function postgresDocumentStore({ pool, clock, tables }: PostgresContext):
       const parsed = parseDocumentPutMany(workspaceId, inputs);
       if (parsed.length === 0) return [];
       const at = clock.now();
-      const address = (collection: string, key: string) => `${collection}\u0000${key}`;
-      const versions = new Map<string, number>();
-      // Rows go in (collection, key) order, so concurrent calls lock shared rows in one order.
-      const group = (keep: (expected: number | undefined) => boolean) => {
-        const picked = parsed
-          .filter((input) => keep(input.expectedVersion))
-          .sort((a, b) =>
-            a.collection < b.collection
-              ? -1
-              : a.collection > b.collection
-                ? 1
-                : a.key < b.key
-                  ? -1
-                  : a.key > b.key
-                    ? 1
-                    : 0,
+      const versions = parsed.every((input) => input.expectedVersion === undefined)
+        ? // One statement is atomic on its own: no transaction, one round trip.
+          await withRetry('documents.putMany', () => writeDocuments(pool, documents, workspaceId, parsed, at))
+        : await inTransaction(pool, 'documents.putMany', (client) =>
+            writeDocuments(client, documents, workspaceId, parsed, at),
           );
-        return {
-          size: picked.length,
-          params: [
-            workspaceId,
-            picked.map((input) => input.collection),
-            picked.map((input) => input.key),
-            picked.map((input) => input.json),
-            at,
-            picked.map((input) => input.expectedVersion ?? 0),
-          ],
-        };
-      };
-      const rows = `unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) WITH ORDINALITY AS i(collection, key, value, expected, ord)`;
-      const upsert = (onConflict: string) =>
-        `INSERT INTO ${documents} AS doc (workspace_id, collection, key, value, version, updated_at)
-         SELECT $1, i.collection, i.key, i.value::jsonb, 1, $5 FROM ${rows} ORDER BY i.ord
-         ${onConflict}
-         RETURNING collection, key, version`;
-      const run = async (
-        client: Pick<PoolClient, 'query'>,
-        text: string,
-        rowsOf: ReturnType<typeof group>,
-      ) => {
-        const result = await client.query<{ collection: string; key: string; version: string | number }>(
-          text,
-          rowsOf.params,
-        );
-        for (const row of result.rows) versions.set(address(row.collection, row.key), Number(row.version));
-        return result.rows.length;
-      };
-      const overwrite = group((expected) => expected === undefined);
-      const overwriteText = upsert(`ON CONFLICT (workspace_id, collection, key) DO UPDATE
-         SET value = EXCLUDED.value, version = doc.version + 1, updated_at = EXCLUDED.updated_at`);
-      if (overwrite.size === parsed.length) {
-        // One statement is atomic on its own: no transaction, one round trip.
-        await withRetry('documents.putMany', () => run(pool, overwriteText, overwrite));
-      } else {
-        const create = group((expected) => expected === 0);
-        const update = group((expected) => expected !== undefined && expected > 0);
-        await inTransaction(pool, 'documents.putMany', async (client) => {
-          if (update.size > 0) {
-            const updated = await run(
-              client,
-              `UPDATE ${documents} AS doc SET value = i.value::jsonb, version = doc.version + 1, updated_at = $5
-               FROM ${rows}
-               WHERE doc.workspace_id = $1 AND doc.collection = i.collection AND doc.key = i.key
-                 AND doc.version = i.expected
-               RETURNING doc.collection, doc.key, doc.version`,
-              update,
-            );
-            if (updated < update.size) throw conflict(parsed, versions, address);
-          }
-          if (create.size > 0) {
-            const created = await run(
-              client,
-              upsert('ON CONFLICT (workspace_id, collection, key) DO NOTHING'),
-              create,
-            );
-            if (created < create.size) throw conflict(parsed, versions, address);
-          }
-          if (overwrite.size > 0) await run(client, overwriteText, overwrite);
-        });
-      }
-      const updatedAt = new Date(at).toISOString();
-      return parsed.map(
-        (input): StoredDocument<T> => ({
-          collection: input.collection,
-          key: input.key,
-          value: input.value as T,
-          version: versions.get(address(input.collection, input.key))!,
-          updatedAt,
-        }),
-      );
+      return storedDocuments<T>(parsed, versions, at);
     },
 
     async delete(workspaceId, collection, key) {

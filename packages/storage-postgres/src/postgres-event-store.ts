@@ -7,6 +7,8 @@ import {
   parseId,
   parseIds,
   parseProfileEventsQuery,
+  parseLogPosition,
+  parseReadLog,
   parseScanQuery,
   prepareAppend,
   ValidationError,
@@ -65,6 +67,26 @@ function scanPositionOf(cursor: string): ScanPosition {
     ]);
   }
   return { tx, seq };
+}
+
+/**
+ * The WHERE clause of a read that follows the log: rows `scan` may return (older than every
+ * transaction in progress) after a position, in (`tx_id`, `seq`) order. The xmin and the
+ * visibility of the rows come from the same statement snapshot, so every row of a transaction
+ * older than xmin that will ever commit is already visible here.
+ */
+function visibleAfter(workspaceId: string, position: string | null): { where: string; params: unknown[] } {
+  const params: unknown[] = [workspaceId];
+  const where = ['workspace_id = $1', 'tx_id < pg_snapshot_xmin(pg_current_snapshot())'];
+  const after = position === null ? null : scanPositionOf(position);
+  if (after !== null) {
+    where.push(
+      after.tx === null
+        ? `seq > $${params.push(after.seq)}::bigint`
+        : `(tx_id, seq) > ($${params.push(after.tx)}::xid8, $${params.push(after.seq)}::bigint)`,
+    );
+  }
+  return { where: where.join(' AND '), params };
 }
 
 // Bodies are read as text and parsed here, so type parsers the application set on `pg` for
@@ -171,19 +193,10 @@ export function postgresEventStore({ pool, tables }: PostgresContext): EventStor
 
     async scan(workspaceId, query) {
       const q = parseScanQuery(workspaceId, query);
-      const after = q.cursor === null ? null : scanPositionOf(q.cursor);
-      const params: unknown[] = [workspaceId];
+      const visible = visibleAfter(workspaceId, q.cursor);
+      const params = visible.params;
       const bind = (value: unknown) => `$${params.push(value)}`;
-      // The xmin and the visibility of the rows come from the same statement snapshot, so every
-      // row of a transaction older than xmin that will ever commit is already visible here.
-      const where = ['workspace_id = $1', 'tx_id < pg_snapshot_xmin(pg_current_snapshot())'];
-      if (after !== null) {
-        where.push(
-          after.tx === null
-            ? `seq > ${bind(after.seq)}::bigint`
-            : `(tx_id, seq) > (${bind(after.tx)}::xid8, ${bind(after.seq)}::bigint)`,
-        );
-      }
+      const where = [visible.where];
       if (q.types !== null) where.push(`type = ANY(${bind(q.types)}::text[])`);
       if (Number.isFinite(q.fromMs)) where.push(`ts >= ${bind(q.fromMs)}::bigint`);
       if (Number.isFinite(q.toMs)) where.push(`ts < ${bind(q.toMs)}::bigint`);
@@ -202,6 +215,44 @@ export function postgresEventStore({ pool, tables }: PostgresContext): EventStor
         nextCursor:
           last && result.rows.length > q.limit ? encodeCursor({ tx: last.tx, seq: Number(last.seq) }) : null,
       };
+    },
+
+    async readLog(workspaceId, query) {
+      const q = parseReadLog(workspaceId, query);
+      const { where, params } = visibleAfter(workspaceId, q.after);
+      const result = await guard('events.readLog', () =>
+        pool.query<ScanRow>(
+          `SELECT seq, tx_id::text AS tx, body::text AS body FROM ${events}
+           WHERE ${where} ORDER BY tx_id, seq LIMIT $${params.push(q.limit)}`,
+          params,
+        ),
+      );
+      const last = result.rows[result.rows.length - 1];
+      return {
+        items: result.rows.map(toEvent),
+        position: last ? encodeCursor({ tx: last.tx, seq: Number(last.seq) }) : q.after,
+      };
+    },
+
+    async logHead(workspaceId) {
+      parseLogPosition(workspaceId, null);
+      const { where, params } = visibleAfter(workspaceId, null);
+      const result = await guard('events.logHead', () =>
+        pool.query<{ tx: string; seq: string }>(
+          `SELECT tx_id::text AS tx, seq FROM ${events} WHERE ${where} ORDER BY tx_id DESC, seq DESC LIMIT 1`,
+          params,
+        ),
+      );
+      const last = result.rows[0];
+      return last ? encodeCursor({ tx: last.tx, seq: Number(last.seq) }) : null;
+    },
+
+    async countAfter(workspaceId, position) {
+      const { where, params } = visibleAfter(workspaceId, parseLogPosition(workspaceId, position));
+      const result = await guard('events.countAfter', () =>
+        pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${events} WHERE ${where}`, params),
+      );
+      return Number(result.rows[0]!.n);
     },
 
     async deleteByProfile(workspaceId, profileIds) {

@@ -2,6 +2,7 @@ import {
   type Clock,
   createIdGenerator,
   type IdGenerator,
+  parseCommit,
   type SqlAccess,
   type Storage,
   systemClock,
@@ -11,11 +12,13 @@ import { z } from 'zod';
 import { parseConfig, poolSchema } from './config';
 import type { PostgresContext } from './context';
 import { toCxError } from './errors';
-import { postgresDocumentStore } from './postgres-document-store';
+import { postgresDocumentStore, storedDocuments, writeDocuments } from './postgres-document-store';
 import { postgresEventStore } from './postgres-event-store';
 import { postgresLeaseStore } from './postgres-lease-store';
 import { postgresProfileStore } from './postgres-profile-store';
+import { postgresWork } from './postgres-work-queue';
 import { schemaNameSchema, tablesIn } from './tables';
+import { inTransaction } from './transaction';
 
 /** Options for {@link postgresStorage}. */
 export interface PostgresStorageOptions {
@@ -86,6 +89,7 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
       }
     },
   };
+  const work = postgresWork(context);
   return {
     name: 'postgres',
     capabilities: { sql: true, persistent: true, multiProcess: true },
@@ -93,6 +97,19 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
     profiles: postgresProfileStore(context),
     leases: postgresLeaseStore(context),
     documents: postgresDocumentStore(context),
+    work: work.queue,
+    async commit(workspaceId, input) {
+      const parsed = parseCommit(workspaceId, input);
+      const now = clock.now();
+      // Work first, documents last (the order CommitInput documents); any throw rolls back all.
+      return inTransaction(context.pool, 'commit', async (client) => {
+        await work.completeRows(client, workspaceId, parsed.complete, now);
+        await work.cancelRows(client, workspaceId, parsed.cancel);
+        const scheduled = await work.scheduleRows(client, workspaceId, parsed.schedule, now);
+        const versions = await writeDocuments(client, context.tables.documents, workspaceId, parsed.documents, now);
+        return { scheduled, documents: storedDocuments(parsed.documents, versions, now) };
+      });
+    },
     sql,
     // The pool belongs to the caller, who may share it with other code: there is nothing of
     // ours to release.

@@ -17,6 +17,7 @@ export interface Tables {
   identifiers: string;
   leases: string;
   documents: string;
+  work: string;
   migrations: string;
 }
 
@@ -33,6 +34,7 @@ export function tablesIn(schema: string): Tables {
     identifiers: qualify('cx_identifiers'),
     leases: qualify('cx_leases'),
     documents: qualify('cx_documents'),
+    work: qualify('cx_work'),
     migrations: qualify('cx_migrations'),
   };
 }

@@ -25,7 +25,7 @@ describe('migrate', () => {
   it('applies every migration once and records it; a second call does nothing', async () => {
     const schema = freshSchema();
     const first = await migrate(pool, { schema });
-    expect(first).toEqual({ schema, applied: [1, 2, 3, 4, 5] });
+    expect(first).toEqual({ schema, applied: [1, 2, 3, 4, 5, 6] });
     expect(await migrate(pool, { schema })).toEqual({ schema, applied: [] });
     const recorded = await pool.query<{ version: number; name: string; checksum: string; applied_at: Date }>(
       `SELECT version, name, checksum, applied_at FROM "${schema}".cx_migrations ORDER BY version`,
@@ -36,6 +36,7 @@ describe('migrate', () => {
       [3, 'leases'],
       [4, 'documents'],
       [5, 'event-visibility'],
+      [6, 'work'],
     ]);
     for (const row of recorded.rows) {
       expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -52,10 +53,10 @@ describe('migrate', () => {
         pools.flatMap((each) => [migrate(each, { schema }), migrate(each, { schema })]),
       );
       const applied = results.map((result) => result.applied);
-      expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3, 4, 5]]);
+      expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3, 4, 5, 6]]);
       expect(applied.filter((versions) => versions.length === 0)).toHaveLength(5);
       const count = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".cx_migrations`);
-      expect(Number(count.rows[0]!.n)).toBe(5);
+      expect(Number(count.rows[0]!.n)).toBe(6);
     } finally {
       await Promise.all(pools.map((each) => each.end()));
     }
@@ -65,7 +66,7 @@ describe('migrate', () => {
     await Promise.all([migrate(pool), migrate(pool), migrate(pool)]);
     const storage = postgresStorage({ pool });
     const rows = await storage.sql!.query<{ n: string }>('SELECT count(*) AS n FROM cx_migrations');
-    expect(Number(rows[0]!.n)).toBe(5);
+    expect(Number(rows[0]!.n)).toBe(6);
   });
 
   it('refuses a released migration whose SQL changed, with CONFIG', async () => {
@@ -103,7 +104,7 @@ describe('migrate', () => {
     // What scan returned as nextCursor after the first event, before the upgrade.
     const oldCursor = encodeCursor({ seq: Number(seqs.rows[0]!.seq) });
 
-    expect(await migrate(pool, { schema })).toEqual({ schema, applied: [5] });
+    expect(await migrate(pool, { schema })).toEqual({ schema, applied: [5, 6] });
     const after = makeEvents(2, { start: Date.parse('2025-01-01T00:00:00Z') });
     await storage.events.append('acme', after);
     await untilScanSees(pool, 'acme', `"${schema}".cx_events`);

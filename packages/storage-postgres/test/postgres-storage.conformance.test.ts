@@ -24,6 +24,18 @@ runStorageConformance({
           await untilScanSees(pool, workspaceId);
           return events.scan(workspaceId, query);
         },
+        async readLog(workspaceId, query) {
+          await untilScanSees(pool, workspaceId);
+          return events.readLog(workspaceId, query);
+        },
+        async logHead(workspaceId) {
+          await untilScanSees(pool, workspaceId);
+          return events.logHead(workspaceId);
+        },
+        async countAfter(workspaceId, position) {
+          await untilScanSees(pool, workspaceId);
+          return events.countAfter(workspaceId, position);
+        },
       },
     };
   },

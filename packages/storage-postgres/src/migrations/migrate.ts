@@ -10,6 +10,7 @@ import { profilesMigration } from './0002-profiles';
 import { leasesMigration } from './0003-leases';
 import { documentsMigration } from './0004-documents';
 import { eventVisibilityMigration } from './0005-event-visibility';
+import { workMigration } from './0006-work';
 import type { Migration } from './migration';
 
 /** Every migration, in the order they apply. Append new ones; never edit a released one. */
@@ -19,6 +20,7 @@ const MIGRATIONS: readonly Migration[] = [
   leasesMigration,
   documentsMigration,
   eventVisibilityMigration,
+  workMigration,
 ];
 
 /** Options for {@link migrate}. */
