@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, memoryStorage, type Storage } from '../src';
+import { type ClaimOptions, ManualClock, memoryStorage, type Storage } from '../src';
 import { type ConformanceCheck, freshWorkspace, storageConformanceChecks } from '../src/testing';
 
 /*
@@ -130,8 +130,8 @@ describe('the conformance suite catches broken adapters', () => {
       work: {
         ...good.work,
         // Claims, then forgets the lease: the next claimer gets the same items again.
-        async claim(ws, queue, options) {
-          const items = await good.work.claim(ws, queue, options);
+        async claim<P>(ws: string, queue: string, options: ClaimOptions) {
+          const items = await good.work.claim<P>(ws, queue, options);
           for (const item of items) await good.work.release(ws, item);
           return items;
         },

@@ -8,6 +8,7 @@ import type { CxEvent } from '../events/cx-event';
 import { newId } from '../ids/ulid';
 import type { CommitInput } from '../ports/commit';
 import type { Storage } from '../ports/storage';
+import { assertWorkspaceId } from '../workspaces/workspace-id';
 import { createPollLoop, type IdleOptions } from './poll-loop';
 
 /** The document collection where consumers keep their checkpoints, one per consumer name. */
@@ -112,6 +113,7 @@ const optionsSchema = z.object({
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   try {
     parseOrThrow(optionsSchema, options, 'consumer options');
+    assertWorkspaceId(options.workspaceId);
   } catch (error) {
     throw new ConfigError((error as Error).message, { cause: error });
   }

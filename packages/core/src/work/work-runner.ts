@@ -6,6 +6,7 @@ import { parseOrThrow } from '../errors/from-zod';
 import { newId } from '../ids/ulid';
 import type { CommitInput } from '../ports/commit';
 import type { Storage } from '../ports/storage';
+import { parseQueueName } from '../ports/work-inputs';
 import type { ClaimedWork } from '../ports/work-queue';
 import { createPollLoop, type IdleOptions } from './poll-loop';
 
@@ -107,6 +108,7 @@ const defaultBackoff = (attempts: number) => Math.min(3_600_000, 1000 * 2 ** Mat
 export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
   try {
     parseOrThrow(optionsSchema, options, 'worker options');
+    parseQueueName(options.workspaceId, options.queue);
   } catch (error) {
     throw new ConfigError((error as Error).message, { cause: error });
   }
