@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'testing/processes/index': 'src/testing/processes/index.ts',
     'conditions/index': 'src/conditions/index.ts',
     'stats/index': 'src/stats/index.ts',
   },

@@ -25,7 +25,9 @@ function countingHandler(storage: Storage): EventPageHandler {
     const counts = { ...(current?.value ?? {}) };
     for (const event of events) counts[event.type] = (counts[event.type] ?? 0) + 1;
     return {
-      documents: [{ collection: 'test.counts', key: 'by-type', value: counts, expectedVersion: current?.version ?? 0 }],
+      documents: [
+        { collection: 'test.counts', key: 'by-type', value: counts, expectedVersion: current?.version ?? 0 },
+      ],
     };
   };
 }
@@ -107,7 +109,14 @@ describe('createEventConsumer', () => {
     const { clock, storage } = setup();
     await storage.events.append(WS, makeEvents(40));
     const make = () =>
-      createEventConsumer({ storage, clock, workspaceId: WS, name: 'test.counter', pageSize: 5, handler: countingHandler(storage) });
+      createEventConsumer({
+        storage,
+        clock,
+        workspaceId: WS,
+        name: 'test.counter',
+        pageSize: 5,
+        handler: countingHandler(storage),
+      });
     const [a, b] = [make(), make()];
     const applied = await Promise.all([a.drain(), b.drain()]);
     expect(applied[0]! + applied[1]!).toBe(40);

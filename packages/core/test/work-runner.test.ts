@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type ClaimedWork, createLocalBus, createWorker, isCxError, ManualClock, memoryStorage } from '../src';
+import {
+  type ClaimedWork,
+  createLocalBus,
+  createWorker,
+  isCxError,
+  ManualClock,
+  memoryStorage,
+} from '../src';
 
 const WS = 'acme';
 const Q = 'test.jobs';
@@ -53,7 +60,11 @@ describe('createWorker', () => {
     await storage.work.schedule(WS, [{ queue: Q, key: 'k', dueAt: clock.now() }]);
     expect(await worker.drain()).toBe(1);
     let item = await storage.work.get(WS, Q, 'k');
-    expect(item).toMatchObject({ state: 'scheduled', attempts: 1, lastError: 'Error: provider down (attempt 1)' });
+    expect(item).toMatchObject({
+      state: 'scheduled',
+      attempts: 1,
+      lastError: 'Error: provider down (attempt 1)',
+    });
     expect(item!.dueAt).toBe(new Date(clock.now() + 1000).toISOString());
     clock.advance(999);
     expect(await worker.drain()).toBe(0);
@@ -64,11 +75,16 @@ describe('createWorker', () => {
     clock.advance(2000);
     expect(await worker.drain()).toBe(1);
     expect((await storage.work.deadLetters(WS, Q)).items).toEqual([
-      expect.objectContaining({ key: 'k', state: 'dead', attempts: 3, lastError: 'Error: provider down (attempt 3)' }),
+      expect.objectContaining({
+        key: 'k',
+        state: 'dead',
+        attempts: 3,
+        lastError: 'Error: provider down (attempt 3)',
+      }),
     ]);
   });
 
-  it('commits the handler\'s state together with the completion; a lost lease commits neither', async () => {
+  it("commits the handler's state together with the completion; a lost lease commits neither", async () => {
     const { clock, storage } = setup();
     const errors: unknown[] = [];
     let slow: (() => void) | undefined;
@@ -82,8 +98,12 @@ describe('createWorker', () => {
       handler: async (item: ClaimedWork<{ step: number }>) => {
         if (item.attempts === 1) await new Promise<void>((resolve) => (slow = resolve));
         return {
-          documents: [{ collection: 'test.state', key: item.key, value: { step: item.payload.step, by: item.owner } }],
-          schedule: [{ queue: 'test.outbox', key: `${item.key}/email`, payload: { step: item.payload.step } }],
+          documents: [
+            { collection: 'test.state', key: item.key, value: { step: item.payload.step, by: item.owner } },
+          ],
+          schedule: [
+            { queue: 'test.outbox', key: `${item.key}/email`, payload: { step: item.payload.step } },
+          ],
         };
       },
     });
@@ -97,7 +117,9 @@ describe('createWorker', () => {
       workspaceId: WS,
       queue: Q,
       owner: 'w2',
-      handler: async (item) => ({ documents: [{ collection: 'test.state', key: item.key, value: { by: 'w2' } }] }),
+      handler: async (item) => ({
+        documents: [{ collection: 'test.state', key: item.key, value: { by: 'w2' } }],
+      }),
     });
     expect(await other.drain()).toBe(1);
     slow!();
@@ -125,7 +147,10 @@ describe('createWorker', () => {
         await new Promise<void>((resolve) => (gate = resolve));
       },
     });
-    await storage.work.schedule(WS, ['a', 'b', 'c'].map((key) => ({ queue: Q, key, dueAt: clock.now() })));
+    await storage.work.schedule(
+      WS,
+      ['a', 'b', 'c'].map((key) => ({ queue: Q, key, dueAt: clock.now() })),
+    );
     const batch = worker.runOnce();
     await vi.waitFor(() => expect(gate).toBeDefined());
     const stopped = worker.stop();
@@ -164,12 +189,7 @@ describe('createWorker', () => {
   it('refuses bad options with CONFIG', () => {
     const { storage } = setup();
     const handler = async () => {};
-    for (const bad of [
-      { batchSize: 0 },
-      { concurrency: 0 },
-      { maxAttempts: 0 },
-      { owner: '' },
-    ]) {
+    for (const bad of [{ batchSize: 0 }, { concurrency: 0 }, { maxAttempts: 0 }, { owner: '' }]) {
       expect(() => createWorker({ storage, workspaceId: WS, queue: Q, handler, ...bad })).toThrow(
         expect.objectContaining({ code: 'CONFIG' }),
       );

@@ -84,7 +84,15 @@ export async function writeDocuments(
     const picked = parsed
       .filter((input) => keep(input.expectedVersion))
       .sort((a, b) =>
-        a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+        a.collection < b.collection
+          ? -1
+          : a.collection > b.collection
+            ? 1
+            : a.key < b.key
+              ? -1
+              : a.key > b.key
+                ? 1
+                : 0,
       );
     return {
       size: picked.length,

@@ -106,7 +106,13 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
         await work.completeRows(client, workspaceId, parsed.complete, now);
         await work.cancelRows(client, workspaceId, parsed.cancel);
         const scheduled = await work.scheduleRows(client, workspaceId, parsed.schedule, now);
-        const versions = await writeDocuments(client, context.tables.documents, workspaceId, parsed.documents, now);
+        const versions = await writeDocuments(
+          client,
+          context.tables.documents,
+          workspaceId,
+          parsed.documents,
+          now,
+        );
         return { scheduled, documents: storedDocuments(parsed.documents, versions, now) };
       });
     },

@@ -67,9 +67,23 @@ const W_COLUMNS = COLUMNS.split(', ')
 /** The statements `commit` runs inside its transaction, and the queue built on them. */
 export interface PostgresWork {
   queue: WorkQueue;
-  scheduleRows(client: Queryable, workspaceId: string, items: readonly ParsedSchedule[], now: number): Promise<WorkItem[]>;
-  completeRows(client: Queryable, workspaceId: string, claims: readonly ParsedWorkClaim[], now: number): Promise<void>;
-  cancelRows(client: Queryable, workspaceId: string, addresses: readonly { queue: string; key: string }[]): Promise<void>;
+  scheduleRows(
+    client: Queryable,
+    workspaceId: string,
+    items: readonly ParsedSchedule[],
+    now: number,
+  ): Promise<WorkItem[]>;
+  completeRows(
+    client: Queryable,
+    workspaceId: string,
+    claims: readonly ParsedWorkClaim[],
+    now: number,
+  ): Promise<void>;
+  cancelRows(
+    client: Queryable,
+    workspaceId: string,
+    addresses: readonly { queue: string; key: string }[],
+  ): Promise<void>;
 }
 
 /**
@@ -93,7 +107,12 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
        payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, state = 'scheduled', visible_at = EXCLUDED.due_at,
        attempts = 0, last_error = NULL, owner = NULL, token = w.token + 1`);
 
-  const scheduleRows = async (client: Queryable, ws: string, items: readonly ParsedSchedule[], now: number) => {
+  const scheduleRows = async (
+    client: Queryable,
+    ws: string,
+    items: readonly ParsedSchedule[],
+    now: number,
+  ) => {
     const address = (queue: string, key: string) => `${queue}\u0000${key}`;
     const byAddress = new Map<string, WorkRow>();
     for (const mode of ['replace', 'keep'] as const) {
@@ -123,7 +142,12 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
   };
 
   /** Deletes held items; any claim that no longer holds refuses the whole call. */
-  const completeRows = async (client: Queryable, ws: string, claims: readonly ParsedWorkClaim[], now: number) => {
+  const completeRows = async (
+    client: Queryable,
+    ws: string,
+    claims: readonly ParsedWorkClaim[],
+    now: number,
+  ) => {
     if (claims.length === 0) return;
     const result = await client.query<{ queue: string; key: string }>(
       `DELETE FROM ${work} w USING unnest($2::text[], $3::text[], $4::bigint[]) AS c(queue, key, token)
@@ -137,7 +161,11 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
     if (lost) throw leaseLost(lost);
   };
 
-  const cancelRows = async (client: Queryable, ws: string, addresses: readonly { queue: string; key: string }[]) => {
+  const cancelRows = async (
+    client: Queryable,
+    ws: string,
+    addresses: readonly { queue: string; key: string }[],
+  ) => {
     if (addresses.length === 0) return;
     await client.query(
       `DELETE FROM ${work} w USING unnest($2::text[], $3::text[]) AS c(queue, key)
@@ -147,7 +175,13 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
   };
 
   /** Runs one fenced update; no row changed means the claim no longer holds. */
-  const fenced = async (op: string, ws: string, claim: ParsedWorkClaim, set: string, extra: unknown[] = []) => {
+  const fenced = async (
+    op: string,
+    ws: string,
+    claim: ParsedWorkClaim,
+    set: string,
+    extra: unknown[] = [],
+  ) => {
     const result = await withRetry(op, () =>
       pool.query(
         `UPDATE ${work} SET ${set}
@@ -165,7 +199,9 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const now = clock.now();
       const mixed = new Set(parsed.map((item) => item.ifExists)).size > 1;
       const rows = mixed
-        ? await inTransaction(pool, 'work.schedule', (client) => scheduleRows(client, workspaceId, parsed, now))
+        ? await inTransaction(pool, 'work.schedule', (client) =>
+            scheduleRows(client, workspaceId, parsed, now),
+          )
         : await withRetry('work.schedule', () => scheduleRows(pool, workspaceId, parsed, now));
       return rows as WorkItem<P>[];
     },
@@ -190,7 +226,10 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       );
       // RETURNING has no order: put the items back in the order they became due.
       return result.rows
-        .sort((a, b) => Number(a.was_visible) - Number(b.was_visible) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .sort(
+          (a, b) =>
+            Number(a.was_visible) - Number(b.was_visible) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+        )
         .map((row) => toItem<P>(row) as ClaimedWork<P>);
     },
 
@@ -214,9 +253,13 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
     async deadLetter(workspaceId, claim, options) {
       const parsed = parseWorkClaim(workspaceId, claim);
       const reason = parseDeadLetter(options);
-      await fenced('work.deadLetter', workspaceId, parsed, `state = 'dead', visible_at = NULL, last_error = $6, owner = NULL`, [
-        reason,
-      ]);
+      await fenced(
+        'work.deadLetter',
+        workspaceId,
+        parsed,
+        `state = 'dead', visible_at = NULL, last_error = $6, owner = NULL`,
+        [reason],
+      );
     },
 
     async release(workspaceId, claim) {
@@ -251,11 +294,10 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
     async get<P>(workspaceId: string, queueName: string, key: string) {
       const address = parseWorkAddress(workspaceId, queueName, key);
       const result = await guard('work.get', () =>
-        pool.query<WorkRow>(`SELECT ${COLUMNS} FROM ${work} WHERE workspace_id = $1 AND queue = $2 AND key = $3`, [
-          workspaceId,
-          address.queue,
-          address.key,
-        ]),
+        pool.query<WorkRow>(
+          `SELECT ${COLUMNS} FROM ${work} WHERE workspace_id = $1 AND queue = $2 AND key = $3`,
+          [workspaceId, address.queue, address.key],
+        ),
       );
       return result.rows[0] ? toItem<P>(result.rows[0]) : null;
     },
@@ -303,7 +345,9 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       return {
         items: page.map((row) => toItem<P>(row)),
         nextCursor:
-          result.rows.length > q.limit && last ? encodeCursor({ dueMs: Number(last.due_at), key: last.key }) : null,
+          result.rows.length > q.limit && last
+            ? encodeCursor({ dueMs: Number(last.due_at), key: last.key })
+            : null,
       };
     },
 

@@ -194,8 +194,9 @@ export function sqliteEventStore(db: Database): EventStore {
     },
 
     async countAfter(workspaceId, position) {
-      return guard('events.countAfter', () =>
-        countSince.get(workspaceId, seqOf(parseLogPosition(workspaceId, position)))!,
+      return guard(
+        'events.countAfter',
+        () => countSince.get(workspaceId, seqOf(parseLogPosition(workspaceId, position)))!,
       );
     },
 

@@ -1,7 +1,7 @@
 import {
   assertWorkspaceId,
-  type Clock,
   type ClaimedWork,
+  type Clock,
   decodeCursor,
   encodeCursor,
   leaseLost,
@@ -55,7 +55,8 @@ const toItem = <P>(row: WorkRow): WorkItem<P> => ({
   createdAt: iso(row.created_at),
 });
 
-const COLUMNS = 'queue, key, payload, due_at, state, visible_at, attempts, last_error, owner, token, created_at';
+const COLUMNS =
+  'queue, key, payload, due_at, state, visible_at, attempts, last_error, owner, token, created_at';
 /** Matches a claim that still holds: same token, still claimed, lease not ended. */
 const HELD = `workspace_id = @ws AND queue = @queue AND key = @key AND state = 'claimed' AND token = @token AND visible_at > @now`;
 
@@ -91,7 +92,10 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
     db,
     `SELECT ${COLUMNS} FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND key = @key`,
   );
-  const selectClaimable = prepare<[{ ws: string; queue: string; now: number; limit: number }], { key: string }>(
+  const selectClaimable = prepare<
+    [{ ws: string; queue: string; now: number; limit: number }],
+    { key: string }
+  >(
     db,
     `SELECT key FROM cx_work
      WHERE workspace_id = @ws AND queue = @queue AND visible_at IS NOT NULL AND visible_at <= @now
@@ -118,7 +122,10 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
     `UPDATE cx_work SET state = 'scheduled', visible_at = due_at, attempts = attempts - 1, owner = NULL WHERE ${HELD}`,
   );
   const extendHeld = prepare(db, `UPDATE cx_work SET visible_at = @until WHERE ${HELD}`);
-  const deleteOne = prepare(db, 'DELETE FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND key = @key');
+  const deleteOne = prepare(
+    db,
+    'DELETE FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND key = @key',
+  );
   const selectStats = prepare<[{ ws: string; now: number }], QueueStats & { oldest: number | null }>(
     db,
     `SELECT queue,
@@ -142,20 +149,30 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
 
   const scheduleRows = (ws: string, items: readonly ParsedSchedule[], now: number) =>
     items.map((item) => {
-      const params = { ws, queue: item.queue, key: item.key, payload: item.json, due: item.dueMs ?? now, now };
+      const params = {
+        ws,
+        queue: item.queue,
+        key: item.key,
+        payload: item.json,
+        due: item.dueMs ?? now,
+        now,
+      };
       (item.ifExists === 'replace' ? upsertReplace : insertIfAbsent).run(params);
       return toItem(selectOne.get({ ws, queue: item.queue, key: item.key })!);
     });
 
   /** Runs a fenced statement; no row changed means the claim no longer holds. */
-  const fenced = (statement: { run(params: Record<string, unknown>): { changes: number } }) =>
+  const fenced =
+    (statement: { run(params: Record<string, unknown>): { changes: number } }) =>
     (ws: string, claim: ParsedWorkClaim, extra: Record<string, unknown> = {}) => {
       const now = clock.now();
       if (statement.run({ ws, ...claim, now, ...extra }).changes === 0) throw leaseLost(claim);
     };
   const completeFenced = fenced(deleteHeld);
 
-  const schedule = db.transaction((ws: string, items: ParsedSchedule[]) => scheduleRows(ws, items, clock.now()));
+  const schedule = db.transaction((ws: string, items: ParsedSchedule[]) =>
+    scheduleRows(ws, items, clock.now()),
+  );
   const claim = db.transaction((ws: string, q: ReturnType<typeof parseClaimOptions>) => {
     const now = clock.now();
     const keys = selectClaimable.all({ ws, queue: q.queue, now, limit: q.limit });
@@ -233,12 +250,19 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
           q.cursor === null
             ? { dueMs: Number.MIN_SAFE_INTEGER, key: '' }
             : (decodeCursor(q.cursor, { dueMs: 'number', key: 'string' }) as { dueMs: number; key: string });
-        const rows = selectDead.all({ ws: workspaceId, queue: q.queue, due: after.dueMs, key: after.key, limit: q.limit + 1 });
+        const rows = selectDead.all({
+          ws: workspaceId,
+          queue: q.queue,
+          due: after.dueMs,
+          key: after.key,
+          limit: q.limit + 1,
+        });
         const page = rows.slice(0, q.limit);
         const last = page[page.length - 1];
         return {
           items: page.map((row) => toItem<P>(row)),
-          nextCursor: rows.length > q.limit && last ? encodeCursor({ dueMs: last.due_at, key: last.key }) : null,
+          nextCursor:
+            rows.length > q.limit && last ? encodeCursor({ dueMs: last.due_at, key: last.key }) : null,
         };
       });
     },

@@ -223,7 +223,14 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       const out: QueueStats[] = [];
       for (const [name, space] of spaces.get(workspaceId) ?? []) {
         if (space.rows.size === 0) continue;
-        const stats: QueueStats = { queue: name, scheduled: 0, due: 0, claimed: 0, dead: 0, oldestDueAt: null };
+        const stats: QueueStats = {
+          queue: name,
+          scheduled: 0,
+          due: 0,
+          claimed: 0,
+          dead: 0,
+          oldestDueAt: null,
+        };
         let oldest = Number.POSITIVE_INFINITY;
         for (const row of space.rows.values()) {
           stats[row.state] += 1;

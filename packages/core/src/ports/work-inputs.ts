@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../errors/from-zod';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
-import { collectionSchema, documentKeySchema, jsonDocument, MAX_LEASE_MS, parseDocumentPutMany } from './inputs';
+import {
+  collectionSchema,
+  documentKeySchema,
+  jsonDocument,
+  MAX_LEASE_MS,
+  parseDocumentPutMany,
+} from './inputs';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
 
 /*
@@ -53,7 +59,11 @@ const scheduleListSchema = z
     items.forEach((item, index) => {
       const address = `${item.queue}\u0000${item.key}`;
       if (seen.has(address)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'key'], message: `${item.queue}/${item.key} appears twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'key'],
+          message: `${item.queue}/${item.key} appears twice`,
+        });
       }
       seen.add(address);
     });

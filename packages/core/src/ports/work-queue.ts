@@ -122,7 +122,11 @@ export interface WorkQueue {
   /** Removes a finished item; its key is free to be scheduled again. */
   complete(workspaceId: string, claim: WorkClaim): Promise<void>;
   /** Puts a failed item back, due again at `at`, remembering `error`. */
-  retry(workspaceId: string, claim: WorkClaim, options: { at: string | Date | number; error: string }): Promise<void>;
+  retry(
+    workspaceId: string,
+    claim: WorkClaim,
+    options: { at: string | Date | number; error: string },
+  ): Promise<void>;
   /** Gives up on an item: it stays, `dead`, with `reason` as its last error. */
   deadLetter(workspaceId: string, claim: WorkClaim, options: { reason: string }): Promise<void>;
   /** Hands an item back unprocessed (a worker stopping): due as before, the attempt not counted. */

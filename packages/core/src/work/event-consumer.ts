@@ -30,6 +30,7 @@ export interface ConsumerCheckpoint {
 export type EventPageHandler = (
   events: readonly CxEvent[],
   context: { name: string; workspaceId: string },
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed void
 ) => Promise<CommitInput | undefined | void>;
 
 /** Options of {@link createEventConsumer}. */
@@ -134,7 +135,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     return lease !== null;
   };
 
-  const readCheckpoint = () => storage.documents.get<ConsumerCheckpoint>(workspaceId, CONSUMER_CHECKPOINTS, name);
+  const readCheckpoint = () =>
+    storage.documents.get<ConsumerCheckpoint>(workspaceId, CONSUMER_CHECKPOINTS, name);
 
   /** The checkpoint and its version, creating it on first use. */
   const currentCheckpoint = async () => {
@@ -161,7 +163,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     const page = await storage.events.readLog(workspaceId, { after: checkpoint.position, limit: pageSize });
     if (page.items.length === 0) return 0;
     const derived = (await handler(page.items, { name, workspaceId })) ?? {};
-    const moved: ConsumerCheckpoint = { position: page.position, applied: checkpoint.applied + page.items.length };
+    const moved: ConsumerCheckpoint = {
+      position: page.position,
+      applied: checkpoint.applied + page.items.length,
+    };
     try {
       await storage.commit(workspaceId, {
         ...derived,

@@ -6,5 +6,17 @@ export {
   type EventConsumerOptions,
   type EventPageHandler,
 } from './event-consumer';
-export { createPollLoop, type IdleOptions, type PollLoop, type PollLoopOptions, type TickResult } from './poll-loop';
-export { createWorker, type WorkContext, type Worker, type WorkerOptions, type WorkHandler } from './work-runner';
+export {
+  createPollLoop,
+  type IdleOptions,
+  type PollLoop,
+  type PollLoopOptions,
+  type TickResult,
+} from './poll-loop';
+export {
+  createWorker,
+  type WorkContext,
+  type Worker,
+  type WorkerOptions,
+  type WorkHandler,
+} from './work-runner';

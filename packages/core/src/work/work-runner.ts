@@ -26,6 +26,7 @@ export interface WorkContext {
 export type WorkHandler<P = unknown> = (
   item: ClaimedWork<P>,
   context: WorkContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed void
 ) => Promise<CommitInput | undefined | void>;
 
 /** Options of {@link createWorker}. */
@@ -131,7 +132,7 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
         await storage.work.extend(workspaceId, claim, { leaseMs: ms });
       },
     };
-    let outcome: CommitInput | undefined | void;
+    let outcome: Awaited<ReturnType<WorkHandler<P>>>;
     try {
       outcome = await handler(item, context);
     } catch (error) {
@@ -139,7 +140,10 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       if (item.attempts >= maxAttempts) {
         await storage.work.deadLetter(workspaceId, claim, { reason: message });
       } else {
-        await storage.work.retry(workspaceId, claim, { at: clock.now() + backoff(item.attempts), error: message });
+        await storage.work.retry(workspaceId, claim, {
+          at: clock.now() + backoff(item.attempts),
+          error: message,
+        });
       }
       return;
     }

@@ -12,7 +12,10 @@ export const eventLogChecks: ConformanceCheck[] = [
       assert.deepEqual(await storage.events.readLog(workspace, {}), { items: [], position: null });
       assert.equal(await storage.events.logHead(workspace), null);
       assert.equal(await storage.events.countAfter(workspace, null), 0);
-      const first = [makeEvent({ messageId: 'e1', at: '2026-01-03T00:00:00Z' }), makeEvent({ messageId: 'e2' })];
+      const first = [
+        makeEvent({ messageId: 'e1', at: '2026-01-03T00:00:00Z' }),
+        makeEvent({ messageId: 'e2' }),
+      ];
       await storage.events.append(workspace, first);
       await storage.events.append(otherWorkspace, [makeEvent({ messageId: 'theirs' })]);
       const head = await storage.events.logHead(workspace);
@@ -38,7 +41,11 @@ export const eventLogChecks: ConformanceCheck[] = [
         'VALIDATION',
         'bad position',
       );
-      await rejectsWithCode(() => storage.events.readLog(workspace, { limit: 0 }), 'VALIDATION', 'zero limit');
+      await rejectsWithCode(
+        () => storage.events.readLog(workspace, { limit: 0 }),
+        'VALIDATION',
+        'zero limit',
+      );
     },
   },
 ];

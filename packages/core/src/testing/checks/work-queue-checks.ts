@@ -96,7 +96,11 @@ export const workQueueChecks: ConformanceCheck[] = [
       await storage.work.schedule(workspace, [{ queue: Q, key: 'k', dueAt: clock.now() }]);
       const [held] = await storage.work.claim(workspace, Q, lease('crashed', 1, 1000));
       clock.advance(999);
-      assert.deepEqual(await storage.work.claim(workspace, Q, lease('w2')), [], 'hidden while the lease lasts');
+      assert.deepEqual(
+        await storage.work.claim(workspace, Q, lease('w2')),
+        [],
+        'hidden while the lease lasts',
+      );
       assert.equal(await storage.work.nextDueAt(workspace, Q), new Date(clock.now() + 1).toISOString());
       clock.advance(1);
       const [again] = await storage.work.claim(workspace, Q, lease('w2', 1, 1000));
@@ -155,7 +159,11 @@ export const workQueueChecks: ConformanceCheck[] = [
       await storage.work.deadLetter(workspace, claimed[1]!, { reason: 'SMTP 550 mailbox unavailable' });
       await storage.work.deadLetter(workspace, claimed[0]!, { reason: 'bad template' });
       clock.advance(24 * 3_600_000);
-      assert.deepEqual(await storage.work.claim(workspace, Q, lease('w1')), [], 'dead letters are never claimed');
+      assert.deepEqual(
+        await storage.work.claim(workspace, Q, lease('w1')),
+        [],
+        'dead letters are never claimed',
+      );
       const dead = await storage.work.deadLetters(workspace, Q, { limit: 1 });
       assert.deepEqual(keysOf(dead.items), ['b']);
       assert.equal(dead.items[0]!.lastError, 'bad template');
@@ -167,7 +175,9 @@ export const workQueueChecks: ConformanceCheck[] = [
       const [stats] = await storage.work.stats(workspace);
       assert.deepEqual(stats, { queue: Q, scheduled: 0, due: 0, claimed: 0, dead: 2, oldestDueAt: null });
       // An operator revives a dead letter by scheduling it again with replace.
-      await storage.work.schedule(workspace, [{ queue: Q, key: 'a', ifExists: 'replace', payload: { to: 'an' } }]);
+      await storage.work.schedule(workspace, [
+        { queue: Q, key: 'a', ifExists: 'replace', payload: { to: 'an' } },
+      ]);
       const revived = await storage.work.get(workspace, Q, 'a');
       assert.equal(revived?.state, 'scheduled');
       assert.equal(revived?.attempts, 0);
@@ -208,7 +218,11 @@ export const workQueueChecks: ConformanceCheck[] = [
       assert.equal(await storage.work.cancel(workspace, Q, 'pending'), true);
       assert.equal(await storage.work.cancel(workspace, Q, 'pending'), false);
       assert.equal(await storage.work.cancel(workspace, Q, 'held'), true);
-      await rejectsWithCode(() => storage.work.complete(workspace, claimed[0]!), 'CONFLICT', 'cancelled item');
+      await rejectsWithCode(
+        () => storage.work.complete(workspace, claimed[0]!),
+        'CONFLICT',
+        'cancelled item',
+      );
       await storage.work.schedule(workspace, [
         { queue: Q, key: 'replaced', dueAt: clock.now() + 10, payload: 2, ifExists: 'replace' },
       ]);
@@ -262,10 +276,16 @@ export const workQueueChecks: ConformanceCheck[] = [
       assert.equal(await storage.work.get(otherWorkspace, Q, 'k'), null);
       assert.equal(await storage.work.cancel(otherWorkspace, Q, 'k'), false);
       assert.deepEqual(await storage.work.stats(otherWorkspace), []);
-      await storage.work.schedule(otherWorkspace, [{ queue: Q, key: 'k', dueAt: clock.now(), payload: 'theirs' }]);
+      await storage.work.schedule(otherWorkspace, [
+        { queue: Q, key: 'k', dueAt: clock.now(), payload: 'theirs' },
+      ]);
       const [mine] = await storage.work.claim(workspace, Q, lease('w1'));
       assert.equal(mine?.payload, 'mine');
-      await rejectsWithCode(() => storage.work.complete(otherWorkspace, mine!), 'CONFLICT', 'foreign completion');
+      await rejectsWithCode(
+        () => storage.work.complete(otherWorkspace, mine!),
+        'CONFLICT',
+        'foreign completion',
+      );
       await storage.work.complete(workspace, mine!);
       assert.equal((await storage.work.get(otherWorkspace, Q, 'k'))?.payload, 'theirs');
     },
@@ -295,7 +315,10 @@ export const workQueueChecks: ConformanceCheck[] = [
         ['no owner', () => storage.work.claim(workspace, Q, { owner: '', limit: 1, leaseMs: 1 })],
         ['huge lease', () => storage.work.claim(workspace, Q, { owner: 'w', limit: 1, leaseMs: 1e12 })],
         ['bad token', () => storage.work.complete(workspace, { queue: Q, key: 'k', token: 0 })],
-        ['no reason', () => storage.work.deadLetter(workspace, { queue: Q, key: 'k', token: 1 }, { reason: '' })],
+        [
+          'no reason',
+          () => storage.work.deadLetter(workspace, { queue: Q, key: 'k', token: 1 }, { reason: '' }),
+        ],
       ];
       // A valid item in the same call as an invalid one is not stored either.
       bad.push([
