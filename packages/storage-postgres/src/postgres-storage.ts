@@ -16,9 +16,9 @@ import { postgresDocumentStore, storedDocuments, writeDocuments } from './postgr
 import { postgresEventStore } from './postgres-event-store';
 import { postgresLeaseStore } from './postgres-lease-store';
 import { postgresProfileStore } from './postgres-profile-store';
-import { postgresWork } from './postgres-work-queue';
+import { postgresWork, type Queryable } from './postgres-work-queue';
 import { schemaNameSchema, tablesIn } from './tables';
-import { inTransaction } from './transaction';
+import { inTransaction, withRetry } from './transaction';
 
 /** Options for {@link postgresStorage}. */
 export interface PostgresStorageOptions {
@@ -102,19 +102,23 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
       const parsed = parseCommit(workspaceId, input);
       const now = clock.now();
       // Work first, documents last (the order CommitInput documents); any throw rolls back all.
-      return inTransaction(context.pool, 'commit', async (client) => {
+      const steps = async (client: Queryable) => {
         await work.completeRows(client, workspaceId, parsed.complete, now);
         await work.cancelRows(client, workspaceId, parsed.cancel);
         const scheduled = await work.scheduleRows(client, workspaceId, parsed.schedule, now);
-        const versions = await writeDocuments(
-          client,
-          context.tables.documents,
-          workspaceId,
-          parsed.documents,
-          now,
-        );
+        const { documents } = context.tables;
+        const versions = await writeDocuments(client, documents, workspaceId, parsed.documents, now);
         return { scheduled, documents: storedDocuments(parsed.documents, versions, now) };
-      });
+      };
+      // A commit that writes with one statement is atomic on its own: no transaction, one round trip.
+      const kinds = [parsed.complete, parsed.cancel, parsed.schedule, parsed.documents];
+      const oneStatement =
+        kinds.filter((list) => list.length > 0).length <= 1 &&
+        new Set(parsed.schedule.map((item) => item.ifExists)).size <= 1 &&
+        parsed.documents.every((document) => document.expectedVersion === undefined);
+      return oneStatement
+        ? withRetry('commit', () => steps(context.pool))
+        : inTransaction(context.pool, 'commit', steps);
     },
     sql,
     // The pool belongs to the caller, who may share it with other code: there is nothing of

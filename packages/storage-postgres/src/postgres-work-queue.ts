@@ -95,50 +95,70 @@ export interface PostgresWork {
 export function postgresWork({ pool, clock, tables }: PostgresContext): PostgresWork {
   const work = tables.work;
 
+  // Only what the caller cannot know comes back: which rows were written, and for a replaced
+  // row its token and creation time. Everything else of the item is the input itself.
   const insertRows = (onConflict: string) =>
     `INSERT INTO ${work} AS w (workspace_id, queue, key, payload, due_at, state, visible_at, attempts, token, created_at)
      SELECT $1, i.queue, i.key, i.payload, i.due, 'scheduled', i.due, 0, 0, $5
-     FROM unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) WITH ORDINALITY AS i(queue, key, payload, due, ord)
-     ORDER BY i.ord
+     FROM unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) AS i(queue, key, payload, due)
      ${onConflict}
-     RETURNING ${W_COLUMNS}`;
+     RETURNING w.queue, w.key, w.token::text AS token, w.created_at::text AS created_at`;
   const keepText = insertRows('ON CONFLICT (workspace_id, queue, key) DO NOTHING');
   const replaceText = insertRows(`ON CONFLICT (workspace_id, queue, key) DO UPDATE SET
        payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, state = 'scheduled', visible_at = EXCLUDED.due_at,
        attempts = 0, last_error = NULL, owner = NULL, token = w.token + 1`);
 
-  const scheduleRows = async (
-    client: Queryable,
-    ws: string,
-    items: readonly ParsedSchedule[],
-    now: number,
-  ) => {
+  const scheduleRows = async (client: Queryable, ws: string, items: readonly ParsedSchedule[], now: number) => {
     const address = (queue: string, key: string) => `${queue}\u0000${key}`;
-    const byAddress = new Map<string, WorkRow>();
+    const written = new Map<string, { token: string; created_at: string }>();
     for (const mode of ['replace', 'keep'] as const) {
-      const picked = items.filter((item) => item.ifExists === mode);
+      // In (queue, key) order, so concurrent calls take the unique index's locks in one order.
+      const picked = items
+        .filter((item) => item.ifExists === mode)
+        .sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       if (picked.length === 0) continue;
-      const result = await client.query<WorkRow>(mode === 'replace' ? replaceText : keepText, [
-        ws,
-        picked.map((item) => item.queue),
-        picked.map((item) => item.key),
-        picked.map((item) => item.json),
-        now,
-        picked.map((item) => item.dueMs ?? now),
-      ]);
-      for (const row of result.rows) byAddress.set(address(row.queue, row.key), row);
+      const result = await client.query<{ queue: string; key: string; token: string; created_at: string }>(
+        mode === 'replace' ? replaceText : keepText,
+        [
+          ws,
+          picked.map((item) => item.queue),
+          picked.map((item) => item.key),
+          picked.map((item) => item.json),
+          now,
+          picked.map((item) => item.dueMs ?? now),
+        ],
+      );
+      for (const row of result.rows) written.set(address(row.queue, row.key), row);
     }
     // Items kept as they were: read them back, one primary-key probe each.
-    const kept = items.filter((item) => !byAddress.has(address(item.queue, item.key)));
-    if (kept.length > 0) {
+    const kept = new Map<string, WorkRow>();
+    const missing = items.filter((item) => !written.has(address(item.queue, item.key)));
+    if (missing.length > 0) {
       const result = await client.query<WorkRow>(
         `SELECT ${W_COLUMNS} FROM unnest($2::text[], $3::text[]) AS i(queue, key)
          JOIN ${work} w ON w.workspace_id = $1 AND w.queue = i.queue AND w.key = i.key`,
-        [ws, kept.map((item) => item.queue), kept.map((item) => item.key)],
+        [ws, missing.map((item) => item.queue), missing.map((item) => item.key)],
       );
-      for (const row of result.rows) byAddress.set(address(row.queue, row.key), row);
+      for (const row of result.rows) kept.set(address(row.queue, row.key), row);
     }
-    return items.map((item) => toItem(byAddress.get(address(item.queue, item.key))!));
+    return items.map((item): WorkItem => {
+      const id = address(item.queue, item.key);
+      const row = written.get(id);
+      if (row === undefined) return toItem(kept.get(id)!);
+      return {
+        queue: item.queue,
+        key: item.key,
+        payload: item.value,
+        dueAt: iso(item.dueMs ?? now),
+        state: 'scheduled',
+        attempts: 0,
+        lastError: null,
+        owner: null,
+        leaseExpiresAt: null,
+        token: Number(row.token),
+        createdAt: iso(row.created_at),
+      };
+    });
   };
 
   /** Deletes held items; any claim that no longer holds refuses the whole call. */
@@ -149,13 +169,23 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
     now: number,
   ) => {
     if (claims.length === 0) return;
+    // One primary-key probe per claim (LATERAL … LIMIT 1, the fence tested outside it so the
+    // planner cannot pick another index): a queue's statistics are always stale, and a planner
+    // that trusts them walks the claim index through every finished item instead.
     const result = await client.query<{ queue: string; key: string }>(
-      `DELETE FROM ${work} w USING unnest($2::text[], $3::text[], $4::bigint[]) AS c(queue, key, token)
-       WHERE w.workspace_id = $1 AND w.queue = c.queue AND w.key = c.key
-         AND w.state = 'claimed' AND w.token = c.token AND w.visible_at > $5
+      `DELETE FROM ${work} w USING (
+         SELECT row.ctid FROM unnest($2::text[], $3::text[], $4::bigint[]) AS c(queue, key, token)
+         CROSS JOIN LATERAL (
+           SELECT ctid, state, token, visible_at FROM ${work}
+           WHERE workspace_id = $1 AND queue = c.queue AND key = c.key
+           LIMIT 1
+         ) row
+         WHERE row.state = 'claimed' AND row.token = c.token AND row.visible_at > $5
+       ) held WHERE w.ctid = held.ctid
        RETURNING w.queue, w.key`,
       [ws, claims.map((c) => c.queue), claims.map((c) => c.key), claims.map((c) => c.token), now],
     );
+
     const done = new Set(result.rows.map((row) => `${row.queue}\u0000${row.key}`));
     const lost = claims.find((claim) => !done.has(`${claim.queue}\u0000${claim.key}`));
     if (lost) throw leaseLost(lost);
@@ -168,10 +198,15 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
   ) => {
     if (addresses.length === 0) return;
     await client.query(
-      `DELETE FROM ${work} w USING unnest($2::text[], $3::text[]) AS c(queue, key)
-       WHERE w.workspace_id = $1 AND w.queue = c.queue AND w.key = c.key`,
+      `DELETE FROM ${work} w USING (
+         SELECT found.ctid FROM unnest($2::text[], $3::text[]) AS c(queue, key)
+         CROSS JOIN LATERAL (
+           SELECT ctid FROM ${work} WHERE workspace_id = $1 AND queue = c.queue AND key = c.key LIMIT 1
+         ) found
+       ) found WHERE w.ctid = found.ctid`,
       [ws, addresses.map((a) => a.queue), addresses.map((a) => a.key)],
     );
+
   };
 
   /** Runs one fenced update; no row changed means the claim no longer holds. */
@@ -211,15 +246,17 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const now = clock.now();
       const result = await withRetry('work.claim', () =>
         pool.query<WorkRow & { was_visible: string }>(
+          // Joined back by ctid: the locked row itself, one TID probe each, whatever the
+          // planner believes about the table's size (a queue's statistics are always stale).
           `WITH picked AS (
-             SELECT key, visible_at FROM ${work}
+             SELECT ctid, visible_at FROM ${work}
              WHERE workspace_id = $1 AND queue = $2 AND visible_at IS NOT NULL AND visible_at <= $3
              ORDER BY visible_at, key LIMIT $4
              FOR UPDATE SKIP LOCKED
            )
            UPDATE ${work} w SET state = 'claimed', owner = $5, visible_at = $6,
              attempts = w.attempts + 1, token = w.token + 1
-           FROM picked WHERE w.workspace_id = $1 AND w.queue = $2 AND w.key = picked.key
+           FROM picked WHERE w.ctid = picked.ctid
            RETURNING ${W_COLUMNS}, picked.visible_at::text AS was_visible`,
           [workspaceId, q.queue, now, q.limit, q.owner, now + q.leaseMs],
         ),

@@ -39,6 +39,12 @@ interface WorkRow {
   created_at: number;
 }
 
+/** What a write returns: only what the caller cannot know from its input. */
+interface Written {
+  token: number;
+  created_at: number;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const toItem = <P>(row: WorkRow): WorkItem<P> => ({
@@ -74,19 +80,21 @@ export interface SqliteWork {
  * lock throughout: two connections, in one process or two, never claim the same row.
  */
 export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWork {
-  const insertIfAbsent = prepare(
+  const insertIfAbsent = prepare<[Record<string, unknown>], Written>(
     db,
     `INSERT INTO cx_work (workspace_id, queue, key, payload, due_at, state, visible_at, attempts, token, created_at)
      VALUES (@ws, @queue, @key, @payload, @due, 'scheduled', @due, 0, 0, @now)
-     ON CONFLICT (workspace_id, queue, key) DO NOTHING`,
+     ON CONFLICT (workspace_id, queue, key) DO NOTHING
+     RETURNING token, created_at`,
   );
-  const upsertReplace = prepare(
+  const upsertReplace = prepare<[Record<string, unknown>], Written>(
     db,
     `INSERT INTO cx_work (workspace_id, queue, key, payload, due_at, state, visible_at, attempts, token, created_at)
      VALUES (@ws, @queue, @key, @payload, @due, 'scheduled', @due, 0, 0, @now)
      ON CONFLICT (workspace_id, queue, key) DO UPDATE SET
        payload = excluded.payload, due_at = excluded.due_at, state = 'scheduled', visible_at = excluded.due_at,
-       attempts = 0, last_error = NULL, owner = NULL, token = token + 1`,
+       attempts = 0, last_error = NULL, owner = NULL, token = token + 1
+     RETURNING token, created_at`,
   );
   const selectOne = prepare<[{ ws: string; queue: string; key: string }], WorkRow>(
     db,
@@ -101,10 +109,11 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
      WHERE workspace_id = @ws AND queue = @queue AND visible_at IS NOT NULL AND visible_at <= @now
      ORDER BY visible_at, key LIMIT @limit`,
   );
+  // The keys come as a JSON array: one statement marks the whole batch.
   const markClaimed = prepare<[Record<string, unknown>], WorkRow>(
     db,
     `UPDATE cx_work SET state = 'claimed', owner = @owner, visible_at = @until, attempts = attempts + 1, token = token + 1
-     WHERE workspace_id = @ws AND queue = @queue AND key = @key
+     WHERE workspace_id = @ws AND queue = @queue AND key IN (SELECT value FROM json_each(@keys))
      RETURNING ${COLUMNS}`,
   );
   const deleteHeld = prepare(db, `DELETE FROM cx_work WHERE ${HELD}`);
@@ -147,18 +156,26 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
     `SELECT min(visible_at) FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND visible_at IS NOT NULL`,
   ).pluck();
 
+  /** Writes items; a written row's item is its input, so only a kept one is read back. */
   const scheduleRows = (ws: string, items: readonly ParsedSchedule[], now: number) =>
-    items.map((item) => {
-      const params = {
-        ws,
+    items.map((item): WorkItem => {
+      const due = item.dueMs ?? now;
+      const params = { ws, queue: item.queue, key: item.key, payload: item.json, due, now };
+      const written = (item.ifExists === 'replace' ? upsertReplace : insertIfAbsent).get(params);
+      if (written === undefined) return toItem(selectOne.get({ ws, queue: item.queue, key: item.key })!);
+      return {
         queue: item.queue,
         key: item.key,
-        payload: item.json,
-        due: item.dueMs ?? now,
-        now,
+        payload: item.value,
+        dueAt: iso(due),
+        state: 'scheduled',
+        attempts: 0,
+        lastError: null,
+        owner: null,
+        leaseExpiresAt: null,
+        token: written.token,
+        createdAt: iso(written.created_at),
       };
-      (item.ifExists === 'replace' ? upsertReplace : insertIfAbsent).run(params);
-      return toItem(selectOne.get({ ws, queue: item.queue, key: item.key })!);
     });
 
   /** Runs a fenced statement; no row changed means the claim no longer holds. */
@@ -175,10 +192,12 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
   );
   const claim = db.transaction((ws: string, q: ReturnType<typeof parseClaimOptions>) => {
     const now = clock.now();
-    const keys = selectClaimable.all({ ws, queue: q.queue, now, limit: q.limit });
-    return keys.map(
-      ({ key }) => markClaimed.get({ ws, queue: q.queue, key, owner: q.owner, until: now + q.leaseMs })!,
-    );
+    const keys = selectClaimable.all({ ws, queue: q.queue, now, limit: q.limit }).map(({ key }) => key);
+    if (keys.length === 0) return [];
+    const rows = markClaimed.all({ ws, queue: q.queue, keys: JSON.stringify(keys), owner: q.owner, until: now + q.leaseMs });
+    // RETURNING has no order: put the rows back in the order they became due.
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return keys.map((key) => byKey.get(key)!);
   });
 
   const queue: WorkQueue = {
