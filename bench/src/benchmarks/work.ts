@@ -112,7 +112,9 @@ async function postgresPeer(db: pg.Pool) {
         [Date.now(), WORK_BATCH],
       );
       for (const row of taken.rows) JSON.parse(row.payload);
-      await client.query('DELETE FROM peer_q WHERE id = ANY($1::bigint[])', [taken.rows.map((row) => row.id)]);
+      await client.query('DELETE FROM peer_q WHERE id = ANY($1::bigint[])', [
+        taken.rows.map((row) => row.id),
+      ]);
       await client.query('COMMIT');
     }
   } finally {

@@ -9,7 +9,12 @@ export const WORK_QUEUE = 'bench.jobs';
  * The cycle every `core.work.*` benchmark times: schedule a batch of 500 items, claim them, and
  * complete them in one commit, until `items` have gone through. Keys are unique per run.
  */
-export async function scheduleClaimComplete(storage: Storage, workspaceId: string, run: number, items = WORK_ITEMS) {
+export async function scheduleClaimComplete(
+  storage: Storage,
+  workspaceId: string,
+  run: number,
+  items = WORK_ITEMS,
+) {
   for (let start = 0; start < items; start += WORK_BATCH) {
     const batch = Array.from({ length: Math.min(WORK_BATCH, items - start) }, (_, i) => ({
       queue: WORK_QUEUE,

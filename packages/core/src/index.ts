@@ -7,6 +7,7 @@
 export type { BusHandler, CxBusEvents, EventBus } from './bus/event-bus';
 export { createLocalBus, type LocalBusOptions } from './bus/local-bus';
 export { type Clock, ManualClock, systemClock } from './clock/clock';
+export { isoTime } from './clock/iso-time';
 export * from './errors';
 export * from './events';
 export { createIdGenerator, type IdGenerator, newId } from './ids/ulid';

@@ -3,6 +3,7 @@ import {
   type ClaimedWork,
   decodeCursor,
   encodeCursor,
+  isoTime,
   leaseLost,
   type ParsedSchedule,
   type ParsedWorkClaim,
@@ -41,7 +42,7 @@ interface WorkRow {
   created_at: string;
 }
 
-const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+const iso = (ms: number | string) => isoTime(Number(ms));
 
 // bigint columns come back as text (pg's default), so they are read with Number().
 const toItem = <P>(row: WorkRow): WorkItem<P> => ({
@@ -108,14 +109,21 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
        payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, state = 'scheduled', visible_at = EXCLUDED.due_at,
        attempts = 0, last_error = NULL, owner = NULL, token = w.token + 1`);
 
-  const scheduleRows = async (client: Queryable, ws: string, items: readonly ParsedSchedule[], now: number) => {
+  const scheduleRows = async (
+    client: Queryable,
+    ws: string,
+    items: readonly ParsedSchedule[],
+    now: number,
+  ) => {
     const address = (queue: string, key: string) => `${queue}\u0000${key}`;
     const written = new Map<string, { token: string; created_at: string }>();
     for (const mode of ['replace', 'keep'] as const) {
       // In (queue, key) order, so concurrent calls take the unique index's locks in one order.
       const picked = items
         .filter((item) => item.ifExists === mode)
-        .sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        .sort((a, b) =>
+          a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+        );
       if (picked.length === 0) continue;
       const result = await client.query<{ queue: string; key: string; token: string; created_at: string }>(
         mode === 'replace' ? replaceText : keepText,
@@ -206,7 +214,6 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
        ) found WHERE w.ctid = found.ctid`,
       [ws, addresses.map((a) => a.queue), addresses.map((a) => a.key)],
     );
-
   };
 
   /** Runs one fenced update; no row changed means the claim no longer holds. */

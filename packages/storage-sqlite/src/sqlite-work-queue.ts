@@ -4,6 +4,7 @@ import {
   type Clock,
   decodeCursor,
   encodeCursor,
+  isoTime,
   leaseLost,
   type ParsedSchedule,
   type ParsedWorkClaim,
@@ -45,7 +46,7 @@ interface Written {
   created_at: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 
 const toItem = <P>(row: WorkRow): WorkItem<P> => ({
   queue: row.queue,
@@ -194,7 +195,13 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
     const now = clock.now();
     const keys = selectClaimable.all({ ws, queue: q.queue, now, limit: q.limit }).map(({ key }) => key);
     if (keys.length === 0) return [];
-    const rows = markClaimed.all({ ws, queue: q.queue, keys: JSON.stringify(keys), owner: q.owner, until: now + q.leaseMs });
+    const rows = markClaimed.all({
+      ws,
+      queue: q.queue,
+      keys: JSON.stringify(keys),
+      owner: q.owner,
+      until: now + q.leaseMs,
+    });
     // RETURNING has no order: put the rows back in the order they became due.
     const byKey = new Map(rows.map((row) => [row.key, row]));
     return keys.map((key) => byKey.get(key)!);

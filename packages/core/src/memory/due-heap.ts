@@ -1,65 +1,85 @@
-/** An entry of a {@link DueHeap}: when, which key, and the revision of the item it was pushed for. */
+/** What a {@link DueHeap} orders: when an item becomes claimable, its key, and where it sits. */
 export interface DueEntry {
+  /** When the item becomes claimable (epoch ms). */
   at: number;
   key: string;
-  revision: number;
+  /** The entry's position in the heap, or -1 when it is not in one; kept by the heap. */
+  heapIndex: number;
 }
 
 const before = (a: DueEntry, b: DueEntry) => a.at < b.at || (a.at === b.at && a.key < b.key);
 
 /**
- * A binary min-heap of due times, ordered by time then key. Entries are never removed from the
- * middle: a changed or removed item leaves a stale entry behind (its revision no longer
- * matches), which the reader skips when it reaches the top. That keeps every change O(log n).
+ * A binary min-heap ordered by time, then key, whose entries know their position, so an entry
+ * is moved or removed in O(log n) when its item is claimed, retried or completed. Nothing stale
+ * is left behind, so memory follows the number of waiting items and no operation ever pauses
+ * to clean up.
  */
-export class DueHeap {
-  readonly #entries: DueEntry[] = [];
+export class DueHeap<T extends DueEntry> {
+  readonly #entries: T[] = [];
 
   get size(): number {
     return this.#entries.length;
   }
 
-  push(entry: DueEntry): void {
+  peek(): T | undefined {
+    return this.#entries[0];
+  }
+
+  /** Adds an entry, or moves it if it is already in the heap, to its current `at`. */
+  set(entry: T): void {
+    if (entry.heapIndex === -1) {
+      entry.heapIndex = this.#entries.length;
+      this.#entries.push(entry);
+    }
+    this.#siftUp(entry.heapIndex);
+    this.#siftDown(entry.heapIndex);
+  }
+
+  /** Takes an entry out; does nothing when it is not in the heap. */
+  remove(entry: T): void {
+    const index = entry.heapIndex;
+    if (index === -1) return;
+    const last = this.#entries.pop()!;
+    entry.heapIndex = -1;
+    if (last === entry) return;
+    this.#entries[index] = last;
+    last.heapIndex = index;
+    this.#siftUp(index);
+    this.#siftDown(last.heapIndex);
+  }
+
+  #swap(i: number, j: number): void {
     const entries = this.#entries;
-    entries.push(entry);
-    let index = entries.length - 1;
+    const a = entries[i]!;
+    const b = entries[j]!;
+    entries[i] = b;
+    entries[j] = a;
+    a.heapIndex = j;
+    b.heapIndex = i;
+  }
+
+  #siftUp(index: number): void {
+    const entries = this.#entries;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!before(entries[index]!, entries[parent]!)) break;
-      [entries[index], entries[parent]] = [entries[parent]!, entries[index]!];
+      if (!before(entries[index]!, entries[parent]!)) return;
+      this.#swap(index, parent);
       index = parent;
     }
   }
 
-  peek(): DueEntry | undefined {
-    return this.#entries[0];
-  }
-
-  pop(): DueEntry | undefined {
+  #siftDown(index: number): void {
     const entries = this.#entries;
-    const top = entries[0];
-    const last = entries.pop();
-    if (entries.length > 0 && last !== undefined) {
-      entries[0] = last;
-      let index = 0;
-      for (;;) {
-        const left = index * 2 + 1;
-        const right = left + 1;
-        let smallest = index;
-        if (left < entries.length && before(entries[left]!, entries[smallest]!)) smallest = left;
-        if (right < entries.length && before(entries[right]!, entries[smallest]!)) smallest = right;
-        if (smallest === index) break;
-        [entries[index], entries[smallest]] = [entries[smallest]!, entries[index]!];
-        index = smallest;
-      }
+    for (;;) {
+      const left = index * 2 + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < entries.length && before(entries[left]!, entries[smallest]!)) smallest = left;
+      if (right < entries.length && before(entries[right]!, entries[smallest]!)) smallest = right;
+      if (smallest === index) return;
+      this.#swap(index, smallest);
+      index = smallest;
     }
-    return top;
-  }
-
-  /** Keeps only the entries `live` accepts, rebuilding the heap (used when stale entries pile up). */
-  rebuild(live: (entry: DueEntry) => boolean): void {
-    const kept = this.#entries.filter(live);
-    this.#entries.length = 0;
-    for (const entry of kept) this.push(entry);
   }
 }

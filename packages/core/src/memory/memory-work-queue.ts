@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { isoTime } from '../clock/iso-time';
 import { compareKeys } from '../ports/compare-keys';
 import { decodeCursor, encodeCursor } from '../ports/cursor';
 import type { ParsedCommit, ParsedSchedule, ParsedWorkClaim } from '../ports/work-inputs';
@@ -16,10 +17,9 @@ import {
 import { leaseLost } from '../ports/work-lease-lost';
 import type { ClaimedWork, QueueStats, WorkItem, WorkQueue, WorkState } from '../ports/work-queue';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
-import { DueHeap } from './due-heap';
+import { type DueEntry, DueHeap } from './due-heap';
 
-interface Row {
-  key: string;
+interface Row extends DueEntry {
   json: string;
   dueMs: number;
   state: WorkState;
@@ -29,17 +29,15 @@ interface Row {
   leaseMs: number | null;
   token: number;
   createdMs: number;
-  /** Bumped on every change of when the item is claimable, so older heap entries go stale. */
-  revision: number;
 }
 
 /** One queue of one workspace: rows by key, and a heap of when each becomes claimable. */
 interface QueueSpace {
   rows: Map<string, Row>;
-  heap: DueHeap;
+  heap: DueHeap<Row>;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 
 /** The memory queue's internals that `commit` uses to check and apply work in one step. */
 export interface MemoryWork {
@@ -51,8 +49,9 @@ export interface MemoryWork {
 }
 
 /**
- * The reference {@link WorkQueue}. Each queue keeps its rows in a map and the times they become
- * claimable in a binary heap, so scheduling and claiming are O(log n) whatever the queue's size.
+ * The reference {@link WorkQueue}. Each queue keeps its rows in a map and in a binary heap of
+ * when each becomes claimable, so scheduling, claiming and completing are O(log n) whatever the
+ * queue's size.
  */
 export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
   // workspace → queue → space
@@ -87,14 +86,20 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
     createdAt: iso(row.createdMs),
   });
 
-  /** Re-files a row in its queue's heap at `at` (or nowhere, for a dead row). */
+  /** Re-files a row in its queue's heap at `at`, or takes it out (a dead or removed row). */
   const file = (space: QueueSpace, row: Row, at: number | null) => {
-    row.revision += 1;
-    if (at !== null) space.heap.push({ at, key: row.key, revision: row.revision });
-    // Stale entries are skipped lazily; rebuild when they outnumber live rows, so memory stays bounded.
-    if (space.heap.size > 2 * space.rows.size + 1024) {
-      space.heap.rebuild((entry) => space.rows.get(entry.key)?.revision === entry.revision);
+    if (at === null) {
+      space.heap.remove(row);
+      return;
     }
+    row.at = at;
+    space.heap.set(row);
+  };
+
+  /** Removes a row from its queue. */
+  const drop = (space: QueueSpace, row: Row) => {
+    space.heap.remove(row);
+    space.rows.delete(row.key);
   };
 
   /** The row a claim names, if it still holds: same token, still claimed, lease not ended. */
@@ -123,7 +128,8 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       leaseMs: null,
       token: 0,
       createdMs: now,
-      revision: 0,
+      at: dueMs,
+      heapIndex: -1,
     };
     if (existing) {
       // A replacement is a new version: a worker holding the old one loses its lease.
@@ -135,8 +141,13 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
     return toItem(item.queue, row);
   };
 
-  const cancelOne = (workspaceId: string, queue: string, key: string) =>
-    spaceOf(workspaceId, queue, false)?.rows.delete(key) ?? false;
+  const cancelOne = (workspaceId: string, queue: string, key: string) => {
+    const space = spaceOf(workspaceId, queue, false);
+    const row = space?.rows.get(key);
+    if (!space || !row) return false;
+    drop(space, row);
+    return true;
+  };
 
   const queue: WorkQueue = {
     async schedule<P>(workspaceId: string, items: unknown) {
@@ -152,11 +163,8 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       const now = clock.now();
       const claimed: ClaimedWork<P>[] = [];
       while (claimed.length < q.limit) {
-        const top = space.heap.peek();
-        if (top === undefined || top.at > now) break;
-        space.heap.pop();
-        const row = space.rows.get(top.key);
-        if (!row || row.revision !== top.revision) continue; // stale entry
+        const row = space.heap.peek();
+        if (row === undefined || row.at > now) break;
         Object.assign(row, { state: 'claimed', owner: q.owner, leaseMs: now + q.leaseMs });
         row.attempts += 1;
         row.token += 1;
@@ -168,8 +176,8 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
 
     async complete(workspaceId, claim) {
       const parsed = parseWorkClaim(workspaceId, claim);
-      const { space } = held(workspaceId, parsed, clock.now());
-      space.rows.delete(parsed.key);
+      const { space, row } = held(workspaceId, parsed, clock.now());
+      drop(space, row);
     },
 
     async retry(workspaceId, claim, options) {
@@ -270,12 +278,8 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
 
     async nextDueAt(workspaceId, queueName) {
       const space = spaceOf(workspaceId, parseQueueName(workspaceId, queueName), false);
-      if (!space) return null;
-      for (let top = space.heap.peek(); top !== undefined; top = space.heap.peek()) {
-        if (space.rows.get(top.key)?.revision === top.revision) return iso(top.at);
-        space.heap.pop(); // stale entry
-      }
-      return null;
+      const next = space?.heap.peek();
+      return next === undefined ? null : iso(next.at);
     },
   } as WorkQueue;
 
@@ -286,7 +290,7 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       for (const claim of commit.complete) held(workspaceId, claim, now);
     },
     apply(workspaceId, commit) {
-      for (const claim of commit.complete) spaceOf(workspaceId, claim.queue, false)?.rows.delete(claim.key);
+      for (const claim of commit.complete) cancelOne(workspaceId, claim.queue, claim.key);
       for (const { queue: name, key } of commit.cancel) cancelOne(workspaceId, name, key);
       const now = clock.now();
       return commit.schedule.map((item) => scheduleOne(workspaceId, item, now));
