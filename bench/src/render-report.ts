@@ -23,6 +23,9 @@ const GOALS: Record<string, string> = {
   'identity.profile-read.sqlite': 'p99 < 5 ms',
   'abtest.assign': 'speedup ≥ 3',
   'metrics.funnel.memory': 'speedup ≥ 3',
+  'core.work.sqlite': 'speedup ≥ 0.7',
+  'core.work.postgres': 'speedup ≥ 0.7',
+  'core.work.lateness.memory': 'p99 < 100 ms',
 };
 
 const format = (value: number) =>

@@ -57,9 +57,11 @@ describe('the work queue across processes on PostgreSQL', () => {
   it('two worker processes process every item exactly once', async () => {
     const { schema, storage } = await freshStorage();
     const keys = await scheduleItems(storage, 600);
+    // Both wait for the same moment after starting, so neither finishes before the other begins.
+    const startAt = Date.now() + 4000;
     const [a, b] = await Promise.all([
-      child(schema, { role: 'queue', queue: Q, owner: 'a' }),
-      child(schema, { role: 'queue', queue: Q, owner: 'b' }),
+      child(schema, { role: 'queue', queue: Q, owner: 'a', startAt }),
+      child(schema, { role: 'queue', queue: Q, owner: 'b', startAt }),
     ]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const done = [...doneKeys(a.lines), ...doneKeys(b.lines)];
@@ -74,11 +76,17 @@ describe('the work queue across processes on PostgreSQL', () => {
   it('a worker killed between claim and complete loses nothing: its items are claimed again after the lease', async () => {
     const { schema, storage } = await freshStorage();
     const keys = await scheduleItems(storage, 200);
-    const [crashed, survivor] = await Promise.all([
-      child(schema, { role: 'queue', queue: Q, owner: 'crashing', crashAfterClaims: 3, leaseMs: 300 }),
-      child(schema, { role: 'queue', queue: Q, owner: 'survivor' }),
-    ]);
+    // The first worker completes one batch, then dies holding the next; the second starts after.
+    const crashed = await child(schema, {
+      role: 'queue',
+      queue: Q,
+      owner: 'crashing',
+      crashAfterClaims: 2,
+      leaseMs: 300,
+    });
+    const survivor = await child(schema, { role: 'queue', queue: Q, owner: 'survivor' });
     expect(crashed.signal).toBe('SIGKILL');
+    expect(doneKeys(crashed.lines)).toHaveLength(5);
     expect(survivor.code, survivor.stderr).toBe(0);
     const done = [...doneKeys(crashed.lines), ...doneKeys(survivor.lines)];
     expect([...done].sort()).toEqual(keys);

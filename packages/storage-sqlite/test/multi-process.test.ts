@@ -60,7 +60,9 @@ async function processedDocuments(): Promise<number> {
 describe('the work queue across processes on one SQLite file', () => {
   it('two worker processes process every item exactly once', async () => {
     const keys = await scheduleItems(300);
-    const [a, b] = await Promise.all([worker('a'), worker('b')]);
+    // Both wait for the same moment after starting, so neither finishes before the other begins.
+    const startAt = Date.now() + 4000;
+    const [a, b] = await Promise.all([worker('a', { startAt }), worker('b', { startAt })]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const done = [...doneKeys(a.lines), ...doneKeys(b.lines)];
     expect(done).toHaveLength(300);
@@ -72,11 +74,11 @@ describe('the work queue across processes on one SQLite file', () => {
 
   it('a worker killed between claim and complete loses nothing: its items are claimed again after the lease', async () => {
     const keys = await scheduleItems(120);
-    const [crashed, survivor] = await Promise.all([
-      worker('crashing', { crashAfterClaims: 3, leaseMs: 300 }),
-      worker('survivor'),
-    ]);
+    // The first worker completes one batch, then dies holding the next; the second starts after.
+    const crashed = await worker('crashing', { crashAfterClaims: 2, leaseMs: 300 });
+    const survivor = await worker('survivor');
     expect(crashed.signal).toBe('SIGKILL');
+    expect(doneKeys(crashed.lines)).toHaveLength(5);
     expect(survivor.code, survivor.stderr).toBe(0);
     const done = [...doneKeys(crashed.lines), ...doneKeys(survivor.lines)];
     expect([...done].sort()).toEqual(keys);

@@ -7,6 +7,7 @@
 export {
   capabilityChecks,
   commitChecks,
+  consumerChecks,
   documentStoreChecks,
   eventLogChecks,
   eventStoreChecks,

@@ -1,6 +1,7 @@
 import type { ConformanceCheck } from '../conformance-types';
 import { capabilityChecks } from './capability-checks';
 import { commitChecks } from './commit-checks';
+import { consumerChecks } from './consumer-checks';
 import { documentStoreChecks } from './document-store-checks';
 import { eventLogChecks } from './event-log-checks';
 import { eventStoreChecks } from './event-store-checks';
@@ -18,6 +19,7 @@ export const storageConformanceChecks: readonly ConformanceCheck[] = [
   ...documentStoreChecks,
   ...workQueueChecks,
   ...commitChecks,
+  ...consumerChecks,
   ...workspaceChecks,
   ...capabilityChecks,
 ];
@@ -25,6 +27,7 @@ export const storageConformanceChecks: readonly ConformanceCheck[] = [
 export {
   capabilityChecks,
   commitChecks,
+  consumerChecks,
   documentStoreChecks,
   eventLogChecks,
   eventStoreChecks,

@@ -9,6 +9,8 @@ export interface QueueWorkerProcessOptions {
   leaseMs?: number;
   /** Kills this process (SIGKILL) right after its n-th claim, before completing anything of it. */
   crashAfterClaims?: number;
+  /** Epoch ms to wait for before the first claim, so that processes started together race. */
+  startAt?: number;
   /** Where each processed key is reported, as `done <key>`; default stdout. */
   report?: (line: string) => void;
 }
@@ -28,6 +30,8 @@ export async function queueWorkerProcess(
 ): Promise<void> {
   const report = options.report ?? ((line: string) => process.stdout.write(`${line}\n`));
   let claims = 0;
+  const wait = (options.startAt ?? 0) - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   for (;;) {
     const items = await storage.work.claim(options.workspaceId, options.queue, {
       owner: options.owner,
