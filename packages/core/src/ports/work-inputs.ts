@@ -107,7 +107,11 @@ const workClaimSchema = z.object({
 });
 
 /** A validated reference to a claimed item. */
-export type ParsedWorkClaim = z.output<typeof workClaimSchema>;
+export interface ParsedWorkClaim {
+  queue: string;
+  key: string;
+  token: number;
+}
 
 /** Validates the claim named by `complete`, `retry`, `deadLetter`, `release` or `extend`. */
 export function parseWorkClaim(workspaceId: unknown, claim: unknown): ParsedWorkClaim {
