@@ -18,7 +18,6 @@ import {
   parseWorkClaim,
   type WorkItem,
   type WorkQueue,
-  type WorkState,
 } from '@cx/core';
 import type { PoolClient } from 'pg';
 import type { PostgresContext } from './context';
@@ -33,8 +32,8 @@ interface WorkRow {
   key: string;
   payload: string;
   due_at: string;
-  state: WorkState;
-  visible_at: string | null;
+  lease_until: string | null;
+  dead: boolean;
   attempts: number;
   last_error: string | null;
   owner: string | null;
@@ -50,17 +49,17 @@ const toItem = <P>(row: WorkRow): WorkItem<P> => ({
   key: row.key,
   payload: JSON.parse(row.payload) as P,
   dueAt: iso(row.due_at),
-  state: row.state,
+  state: row.dead ? 'dead' : row.lease_until !== null ? 'claimed' : 'scheduled',
   attempts: Number(row.attempts),
   lastError: row.last_error,
   owner: row.owner,
-  leaseExpiresAt: row.state === 'claimed' && row.visible_at !== null ? iso(row.visible_at) : null,
+  leaseExpiresAt: !row.dead && row.lease_until !== null ? iso(row.lease_until) : null,
   token: Number(row.token),
   createdAt: iso(row.created_at),
 });
 
 const COLUMNS =
-  'queue, key, payload, due_at::text AS due_at, state, visible_at::text AS visible_at, attempts, last_error, owner, token::text AS token, created_at::text AS created_at';
+  'queue, key, payload, due_at::text AS due_at, lease_until::text AS lease_until, dead, attempts, last_error, owner, token::text AS token, created_at::text AS created_at';
 const W_COLUMNS = COLUMNS.split(', ')
   .map((column) => `w.${column}`)
   .join(', ');
@@ -91,7 +90,7 @@ export interface PostgresWork {
  * The {@link WorkQueue} on PostgreSQL: one row per item in `cx_work`. `claim` is one statement
  * that picks due rows with `FOR UPDATE SKIP LOCKED` and marks them claimed, so workers in many
  * processes claim side by side without waiting on each other or taking the same row. Fenced
- * calls are single statements guarded by state, token and lease end.
+ * calls are single statements guarded by token and lease end.
  */
 export function postgresWork({ pool, clock, tables }: PostgresContext): PostgresWork {
   const work = tables.work;
@@ -99,14 +98,14 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
   // Only what the caller cannot know comes back: which rows were written, and for a replaced
   // row its token and creation time. Everything else of the item is the input itself.
   const insertRows = (onConflict: string) =>
-    `INSERT INTO ${work} AS w (workspace_id, queue, key, payload, due_at, state, visible_at, attempts, token, created_at)
-     SELECT $1, i.queue, i.key, i.payload, i.due, 'scheduled', i.due, 0, 0, $5
+    `INSERT INTO ${work} AS w (workspace_id, queue, key, payload, due_at, attempts, token, created_at)
+     SELECT $1, i.queue, i.key, i.payload, i.due, 0, 0, $5
      FROM unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) AS i(queue, key, payload, due)
      ${onConflict}
      RETURNING w.queue, w.key, w.token::text AS token, w.created_at::text AS created_at`;
   const keepText = insertRows('ON CONFLICT (workspace_id, queue, key) DO NOTHING');
   const replaceText = insertRows(`ON CONFLICT (workspace_id, queue, key) DO UPDATE SET
-       payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, state = 'scheduled', visible_at = EXCLUDED.due_at,
+       payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, lease_until = NULL, dead = false,
        attempts = 0, last_error = NULL, owner = NULL, token = w.token + 1`);
 
   const scheduleRows = async (
@@ -184,11 +183,11 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       `DELETE FROM ${work} w USING (
          SELECT row.ctid FROM unnest($2::text[], $3::text[], $4::bigint[]) AS c(queue, key, token)
          CROSS JOIN LATERAL (
-           SELECT ctid, state, token, visible_at FROM ${work}
+           SELECT ctid, dead, token, lease_until FROM ${work}
            WHERE workspace_id = $1 AND queue = c.queue AND key = c.key
            LIMIT 1
          ) row
-         WHERE row.state = 'claimed' AND row.token = c.token AND row.visible_at > $5
+         WHERE NOT row.dead AND row.token = c.token AND row.lease_until > $5
        ) held WHERE w.ctid = held.ctid
        RETURNING w.queue, w.key`,
       [ws, claims.map((c) => c.queue), claims.map((c) => c.key), claims.map((c) => c.token), now],
@@ -227,7 +226,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
     const result = await withRetry(op, () =>
       pool.query(
         `UPDATE ${work} SET ${set}
-         WHERE workspace_id = $1 AND queue = $2 AND key = $3 AND state = 'claimed' AND token = $4 AND visible_at > $5`,
+         WHERE workspace_id = $1 AND queue = $2 AND key = $3 AND NOT dead AND token = $4 AND lease_until > $5`,
         [ws, claim.queue, claim.key, claim.token, clock.now(), ...extra],
       ),
     );
@@ -252,28 +251,25 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const q = parseClaimOptions(workspaceId, queueName, options);
       const now = clock.now();
       const result = await withRetry('work.claim', () =>
-        pool.query<WorkRow & { was_visible: string }>(
+        pool.query<WorkRow>(
           // Joined back by ctid: the locked row itself, one TID probe each, whatever the
           // planner believes about the table's size (a queue's statistics are always stale).
           `WITH picked AS (
-             SELECT ctid, visible_at FROM ${work}
-             WHERE workspace_id = $1 AND queue = $2 AND visible_at IS NOT NULL AND visible_at <= $3
-             ORDER BY visible_at, key LIMIT $4
-             FOR UPDATE SKIP LOCKED
+             SELECT ctid FROM ${work}
+             WHERE workspace_id = $1 AND queue = $2 AND NOT dead AND due_at <= $3
+               AND (lease_until IS NULL OR lease_until <= $3)
+             ORDER BY due_at, key LIMIT $4
+             FOR NO KEY UPDATE SKIP LOCKED
            )
-           UPDATE ${work} w SET state = 'claimed', owner = $5, visible_at = $6,
-             attempts = w.attempts + 1, token = w.token + 1
+           UPDATE ${work} w SET owner = $5, lease_until = $6, attempts = w.attempts + 1, token = w.token + 1
            FROM picked WHERE w.ctid = picked.ctid
-           RETURNING ${W_COLUMNS}, picked.visible_at::text AS was_visible`,
+           RETURNING ${W_COLUMNS}`,
           [workspaceId, q.queue, now, q.limit, q.owner, now + q.leaseMs],
         ),
       );
-      // RETURNING has no order: put the items back in the order they became due.
+      // RETURNING has no order: put the items back in due order.
       return result.rows
-        .sort(
-          (a, b) =>
-            Number(a.was_visible) - Number(b.was_visible) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-        )
+        .sort((a, b) => Number(a.due_at) - Number(b.due_at) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
         .map((row) => toItem<P>(row) as ClaimedWork<P>);
     },
 
@@ -289,7 +285,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
         'work.retry',
         workspaceId,
         parsed,
-        `state = 'scheduled', due_at = $6, visible_at = $6, last_error = $7, owner = NULL`,
+        `due_at = $6, lease_until = NULL, last_error = $7, owner = NULL`,
         [atMs, error],
       );
     },
@@ -301,7 +297,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
         'work.deadLetter',
         workspaceId,
         parsed,
-        `state = 'dead', visible_at = NULL, last_error = $6, owner = NULL`,
+        `dead = true, lease_until = NULL, last_error = $6, owner = NULL`,
         [reason],
       );
     },
@@ -312,14 +308,14 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
         'work.release',
         workspaceId,
         parsed,
-        `state = 'scheduled', visible_at = due_at, attempts = attempts - 1, owner = NULL`,
+        `lease_until = NULL, attempts = attempts - 1, owner = NULL`,
       );
     },
 
     async extend(workspaceId, claim, options) {
       const parsed = parseWorkClaim(workspaceId, claim);
       const until = clock.now() + parseExtend(options);
-      await fenced('work.extend', workspaceId, parsed, 'visible_at = $6', [until]);
+      await fenced('work.extend', workspaceId, parsed, 'lease_until = $6', [until]);
       return iso(until);
     },
 
@@ -351,11 +347,11 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const result = await guard('work.stats', () =>
         pool.query<Record<string, string | null>>(
           `SELECT queue,
-             count(*) FILTER (WHERE state = 'scheduled') AS scheduled,
-             count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $2) AS due,
-             count(*) FILTER (WHERE state = 'claimed') AS claimed,
-             count(*) FILTER (WHERE state = 'dead') AS dead,
-             min(due_at) FILTER (WHERE state = 'scheduled') AS oldest
+             count(*) FILTER (WHERE NOT dead AND lease_until IS NULL) AS scheduled,
+             count(*) FILTER (WHERE NOT dead AND lease_until IS NULL AND due_at <= $2) AS due,
+             count(*) FILTER (WHERE NOT dead AND lease_until IS NOT NULL) AS claimed,
+             count(*) FILTER (WHERE dead) AS dead,
+             min(due_at) FILTER (WHERE NOT dead AND lease_until IS NULL) AS oldest
            FROM ${work} WHERE workspace_id = $1 GROUP BY queue ORDER BY queue`,
           [workspaceId, clock.now()],
         ),
@@ -379,7 +375,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const result = await guard('work.deadLetters', () =>
         pool.query<WorkRow>(
           `SELECT ${COLUMNS} FROM ${work}
-           WHERE workspace_id = $1 AND queue = $2 AND state = 'dead' AND (due_at, key) > ($3::bigint, $4::text)
+           WHERE workspace_id = $1 AND queue = $2 AND dead AND (due_at, key) > ($3::bigint, $4::text)
            ORDER BY due_at, key LIMIT $5`,
           [workspaceId, q.queue, after.dueMs, after.key, q.limit + 1],
         ),
@@ -399,8 +395,8 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const name = parseQueueName(workspaceId, queueName);
       const result = await guard('work.nextDueAt', () =>
         pool.query<{ next: string | null }>(
-          `SELECT min(visible_at)::text AS next FROM ${work}
-           WHERE workspace_id = $1 AND queue = $2 AND visible_at IS NOT NULL`,
+          `SELECT min(due_at)::text AS next FROM ${work}
+           WHERE workspace_id = $1 AND queue = $2 AND NOT dead AND lease_until IS NULL`,
           [workspaceId, name],
         ),
       );

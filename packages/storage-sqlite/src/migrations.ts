@@ -99,8 +99,9 @@ export const migrations: readonly Migration[] = [
   {
     version: 5,
     name: 'work',
-    // visible_at is when an item can next be claimed: its due time while scheduled, its lease
-    // end while claimed, NULL once dead. One partial index then serves every claim.
+    // A claim changes only lease_until, owner, attempts and token, none of them indexed, so it
+    // rewrites the row and leaves the due index alone. State is derived: dead, else claimed while
+    // lease_until is set, else scheduled.
     sql: `
       CREATE TABLE cx_work (
         workspace_id TEXT NOT NULL,
@@ -108,8 +109,8 @@ export const migrations: readonly Migration[] = [
         key TEXT NOT NULL,
         payload TEXT NOT NULL,
         due_at INTEGER NOT NULL,
-        state TEXT NOT NULL,
-        visible_at INTEGER,
+        lease_until INTEGER,
+        dead INTEGER NOT NULL DEFAULT 0,
         attempts INTEGER NOT NULL,
         last_error TEXT,
         owner TEXT,
@@ -117,8 +118,7 @@ export const migrations: readonly Migration[] = [
         created_at INTEGER NOT NULL,
         PRIMARY KEY (workspace_id, queue, key)
       ) WITHOUT ROWID;
-      CREATE INDEX cx_work_claimable ON cx_work (workspace_id, queue, visible_at, key)
-        WHERE visible_at IS NOT NULL;
+      CREATE INDEX cx_work_due ON cx_work (workspace_id, queue, due_at, key) WHERE dead = 0;
     `,
   },
 ];

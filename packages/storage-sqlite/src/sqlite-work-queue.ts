@@ -31,8 +31,8 @@ interface WorkRow {
   key: string;
   payload: string;
   due_at: number;
-  state: WorkState;
-  visible_at: number | null;
+  lease_until: number | null;
+  dead: number;
   attempts: number;
   last_error: string | null;
   owner: string | null;
@@ -48,24 +48,28 @@ interface Written {
 
 const iso = isoTime;
 
+/** An item's state, from the columns it is derived from. */
+const stateOf = (row: { dead: number; lease_until: number | null }): WorkState =>
+  row.dead !== 0 ? 'dead' : row.lease_until !== null ? 'claimed' : 'scheduled';
+
 const toItem = <P>(row: WorkRow): WorkItem<P> => ({
   queue: row.queue,
   key: row.key,
   payload: JSON.parse(row.payload) as P,
   dueAt: iso(row.due_at),
-  state: row.state,
+  state: stateOf(row),
   attempts: row.attempts,
   lastError: row.last_error,
   owner: row.owner,
-  leaseExpiresAt: row.state === 'claimed' && row.visible_at !== null ? iso(row.visible_at) : null,
+  leaseExpiresAt: row.dead === 0 && row.lease_until !== null ? iso(row.lease_until) : null,
   token: row.token,
   createdAt: iso(row.created_at),
 });
 
 const COLUMNS =
-  'queue, key, payload, due_at, state, visible_at, attempts, last_error, owner, token, created_at';
-/** Matches a claim that still holds: same token, still claimed, lease not ended. */
-const HELD = `workspace_id = @ws AND queue = @queue AND key = @key AND state = 'claimed' AND token = @token AND visible_at > @now`;
+  'queue, key, payload, due_at, lease_until, dead, attempts, last_error, owner, token, created_at';
+/** Matches a claim that still holds: same token, not dead, lease not ended. */
+const HELD = `workspace_id = @ws AND queue = @queue AND key = @key AND dead = 0 AND token = @token AND lease_until > @now`;
 
 /** The queue and the steps `commit` runs inside its own transaction. */
 export interface SqliteWork {
@@ -81,19 +85,19 @@ export interface SqliteWork {
  * lock throughout: two connections, in one process or two, never claim the same row.
  */
 export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWork {
-  const insertIfAbsent = prepare<[Record<string, unknown>], Written>(
+  // A new row's token (0) and creation time (now) are known: only its change count is read.
+  const insertIfAbsent = prepare<[Record<string, unknown>]>(
     db,
-    `INSERT INTO cx_work (workspace_id, queue, key, payload, due_at, state, visible_at, attempts, token, created_at)
-     VALUES (@ws, @queue, @key, @payload, @due, 'scheduled', @due, 0, 0, @now)
-     ON CONFLICT (workspace_id, queue, key) DO NOTHING
-     RETURNING token, created_at`,
+    `INSERT INTO cx_work (workspace_id, queue, key, payload, due_at, attempts, token, created_at)
+     VALUES (@ws, @queue, @key, @payload, @due, 0, 0, @now)
+     ON CONFLICT (workspace_id, queue, key) DO NOTHING`,
   );
   const upsertReplace = prepare<[Record<string, unknown>], Written>(
     db,
-    `INSERT INTO cx_work (workspace_id, queue, key, payload, due_at, state, visible_at, attempts, token, created_at)
-     VALUES (@ws, @queue, @key, @payload, @due, 'scheduled', @due, 0, 0, @now)
+    `INSERT INTO cx_work (workspace_id, queue, key, payload, due_at, attempts, token, created_at)
+     VALUES (@ws, @queue, @key, @payload, @due, 0, 0, @now)
      ON CONFLICT (workspace_id, queue, key) DO UPDATE SET
-       payload = excluded.payload, due_at = excluded.due_at, state = 'scheduled', visible_at = excluded.due_at,
+       payload = excluded.payload, due_at = excluded.due_at, lease_until = NULL, dead = 0,
        attempts = 0, last_error = NULL, owner = NULL, token = token + 1
      RETURNING token, created_at`,
   );
@@ -101,37 +105,33 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
     db,
     `SELECT ${COLUMNS} FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND key = @key`,
   );
-  const selectClaimable = prepare<
-    [{ ws: string; queue: string; now: number; limit: number }],
-    { key: string }
-  >(
-    db,
-    `SELECT key FROM cx_work
-     WHERE workspace_id = @ws AND queue = @queue AND visible_at IS NOT NULL AND visible_at <= @now
-     ORDER BY visible_at, key LIMIT @limit`,
-  );
-  // The keys come as a JSON array: one statement marks the whole batch.
+  // Claimable: not dead, due, and not held (never claimed, or its lease has ended). One
+  // statement picks them in due order and marks them; the immediate transaction around it holds
+  // the write lock, so no other connection can pick the same rows.
   const markClaimed = prepare<[Record<string, unknown>], WorkRow>(
     db,
-    `UPDATE cx_work SET state = 'claimed', owner = @owner, visible_at = @until, attempts = attempts + 1, token = token + 1
-     WHERE workspace_id = @ws AND queue = @queue AND key IN (SELECT value FROM json_each(@keys))
+    `UPDATE cx_work SET owner = @owner, lease_until = @until, attempts = attempts + 1, token = token + 1
+     WHERE workspace_id = @ws AND queue = @queue AND key IN (
+       SELECT key FROM cx_work INDEXED BY cx_work_due
+       WHERE workspace_id = @ws AND queue = @queue AND dead = 0 AND due_at <= @now
+         AND (lease_until IS NULL OR lease_until <= @now)
+       ORDER BY due_at, key LIMIT @limit)
      RETURNING ${COLUMNS}`,
   );
   const deleteHeld = prepare(db, `DELETE FROM cx_work WHERE ${HELD}`);
   const retryHeld = prepare(
     db,
-    `UPDATE cx_work SET state = 'scheduled', due_at = @at, visible_at = @at, last_error = @error, owner = NULL
-     WHERE ${HELD}`,
+    `UPDATE cx_work SET due_at = @at, lease_until = NULL, last_error = @error, owner = NULL WHERE ${HELD}`,
   );
   const deadHeld = prepare(
     db,
-    `UPDATE cx_work SET state = 'dead', visible_at = NULL, last_error = @error, owner = NULL WHERE ${HELD}`,
+    `UPDATE cx_work SET dead = 1, lease_until = NULL, last_error = @error, owner = NULL WHERE ${HELD}`,
   );
   const releaseHeld = prepare(
     db,
-    `UPDATE cx_work SET state = 'scheduled', visible_at = due_at, attempts = attempts - 1, owner = NULL WHERE ${HELD}`,
+    `UPDATE cx_work SET lease_until = NULL, attempts = attempts - 1, owner = NULL WHERE ${HELD}`,
   );
-  const extendHeld = prepare(db, `UPDATE cx_work SET visible_at = @until WHERE ${HELD}`);
+  const extendHeld = prepare(db, `UPDATE cx_work SET lease_until = @until WHERE ${HELD}`);
   const deleteOne = prepare(
     db,
     'DELETE FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND key = @key',
@@ -139,22 +139,23 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
   const selectStats = prepare<[{ ws: string; now: number }], QueueStats & { oldest: number | null }>(
     db,
     `SELECT queue,
-       sum(state = 'scheduled') AS scheduled,
-       sum(state = 'scheduled' AND due_at <= @now) AS due,
-       sum(state = 'claimed') AS claimed,
-       sum(state = 'dead') AS dead,
-       min(CASE WHEN state = 'scheduled' THEN due_at END) AS oldest
+       sum(dead = 0 AND lease_until IS NULL) AS scheduled,
+       sum(dead = 0 AND lease_until IS NULL AND due_at <= @now) AS due,
+       sum(dead = 0 AND lease_until IS NOT NULL) AS claimed,
+       sum(dead <> 0) AS dead,
+       min(CASE WHEN dead = 0 AND lease_until IS NULL THEN due_at END) AS oldest
      FROM cx_work WHERE workspace_id = @ws GROUP BY queue ORDER BY queue`,
   );
   const selectDead = prepare<[Record<string, unknown>], WorkRow>(
     db,
     `SELECT ${COLUMNS} FROM cx_work
-     WHERE workspace_id = @ws AND queue = @queue AND state = 'dead' AND (due_at, key) > (@due, @key)
+     WHERE workspace_id = @ws AND queue = @queue AND dead <> 0 AND (due_at, key) > (@due, @key)
      ORDER BY due_at, key LIMIT @limit`,
   );
   const selectNext = prepare<[{ ws: string; queue: string }], number | null>(
     db,
-    `SELECT min(visible_at) FROM cx_work WHERE workspace_id = @ws AND queue = @queue AND visible_at IS NOT NULL`,
+    `SELECT min(due_at) FROM cx_work INDEXED BY cx_work_due
+     WHERE workspace_id = @ws AND queue = @queue AND dead = 0 AND lease_until IS NULL`,
   ).pluck();
 
   /** Writes items; a written row's item is its input, so only a kept one is read back. */
@@ -162,7 +163,12 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
     items.map((item): WorkItem => {
       const due = item.dueMs ?? now;
       const params = { ws, queue: item.queue, key: item.key, payload: item.json, due, now };
-      const written = (item.ifExists === 'replace' ? upsertReplace : insertIfAbsent).get(params);
+      const written =
+        item.ifExists === 'replace'
+          ? upsertReplace.get(params)!
+          : insertIfAbsent.run(params).changes === 1
+            ? { token: 0, created_at: now }
+            : undefined;
       if (written === undefined) return toItem(selectOne.get({ ws, queue: item.queue, key: item.key })!);
       return {
         queue: item.queue,
@@ -193,18 +199,16 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
   );
   const claim = db.transaction((ws: string, q: ReturnType<typeof parseClaimOptions>) => {
     const now = clock.now();
-    const keys = selectClaimable.all({ ws, queue: q.queue, now, limit: q.limit }).map(({ key }) => key);
-    if (keys.length === 0) return [];
     const rows = markClaimed.all({
       ws,
       queue: q.queue,
-      keys: JSON.stringify(keys),
+      now,
+      limit: q.limit,
       owner: q.owner,
       until: now + q.leaseMs,
     });
-    // RETURNING has no order: put the rows back in the order they became due.
-    const byKey = new Map(rows.map((row) => [row.key, row]));
-    return keys.map((key) => byKey.get(key)!);
+    // RETURNING has no order: put the rows back in due order.
+    return rows.sort((a, b) => a.due_at - b.due_at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   });
 
   const queue: WorkQueue = {

@@ -31,10 +31,14 @@ interface Row extends DueEntry {
   createdMs: number;
 }
 
-/** One queue of one workspace: rows by key, and a heap of when each becomes claimable. */
+/**
+ * One queue of one workspace: rows by key; waiting rows in a heap by due time (then key), and
+ * claimed rows in a heap by lease end, so ended leases are found without scanning.
+ */
 interface QueueSpace {
   rows: Map<string, Row>;
-  heap: DueHeap<Row>;
+  waiting: DueHeap<Row>;
+  leased: DueHeap<Row>;
 }
 
 const iso = isoTime;
@@ -49,9 +53,9 @@ export interface MemoryWork {
 }
 
 /**
- * The reference {@link WorkQueue}. Each queue keeps its rows in a map and in a binary heap of
- * when each becomes claimable, so scheduling, claiming and completing are O(log n) whatever the
- * queue's size.
+ * The reference {@link WorkQueue}. Each queue keeps its rows in a map, waiting rows in a binary
+ * heap by due time and claimed rows in one by lease end, so scheduling, claiming and completing
+ * are O(log n) whatever the queue's size.
  */
 export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
   // workspace → queue → space
@@ -66,7 +70,7 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
     }
     let space = queues.get(queue);
     if (!space && create) {
-      space = { rows: new Map(), heap: new DueHeap() };
+      space = { rows: new Map(), waiting: new DueHeap(), leased: new DueHeap() };
       queues.set(queue, space);
     }
     return space;
@@ -86,19 +90,28 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
     createdAt: iso(row.createdMs),
   });
 
-  /** Re-files a row in its queue's heap at `at`, or takes it out (a dead or removed row). */
-  const file = (space: QueueSpace, row: Row, at: number | null) => {
-    if (at === null) {
-      space.heap.remove(row);
-      return;
-    }
-    row.at = at;
-    space.heap.set(row);
+  /** Takes a row out of whichever heap holds it. */
+  const unfile = (space: QueueSpace, row: Row) => {
+    (row.state === 'claimed' ? space.leased : space.waiting).remove(row);
+  };
+
+  /** Files a row by its state: waiting by due time, claimed by lease end, dead nowhere. */
+  const file = (space: QueueSpace, row: Row) => {
+    if (row.state === 'dead') return;
+    row.at = row.state === 'claimed' ? row.leaseMs! : row.dueMs;
+    (row.state === 'claimed' ? space.leased : space.waiting).set(row);
+  };
+
+  /** Moves a row to a new state (and its fields), re-filing it. */
+  const move = (space: QueueSpace, row: Row, change: Partial<Row>) => {
+    unfile(space, row);
+    Object.assign(row, change);
+    file(space, row);
   };
 
   /** Removes a row from its queue. */
   const drop = (space: QueueSpace, row: Row) => {
-    space.heap.remove(row);
+    unfile(space, row);
     space.rows.delete(row.key);
   };
 
@@ -133,11 +146,20 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
     };
     if (existing) {
       // A replacement is a new version: a worker holding the old one loses its lease.
-      Object.assign(row, { json: item.json, dueMs, state: 'scheduled', attempts: 0, lastError: null });
-      Object.assign(row, { owner: null, leaseMs: null, token: row.token + 1 });
+      move(space, row, {
+        json: item.json,
+        dueMs,
+        state: 'scheduled',
+        attempts: 0,
+        lastError: null,
+        owner: null,
+        leaseMs: null,
+        token: row.token + 1,
+      });
+    } else {
+      space.rows.set(item.key, row);
+      file(space, row);
     }
-    space.rows.set(item.key, row);
-    file(space, row, dueMs);
     return toItem(item.queue, row);
   };
 
@@ -162,13 +184,20 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       if (!space) return [];
       const now = clock.now();
       const claimed: ClaimedWork<P>[] = [];
+      // Items whose lease has ended wait again, in due order with the rest.
+      for (
+        let ended = space.leased.peek();
+        ended !== undefined && ended.at <= now;
+        ended = space.leased.peek()
+      ) {
+        move(space, ended, { state: 'scheduled', owner: null, leaseMs: null });
+      }
       while (claimed.length < q.limit) {
-        const row = space.heap.peek();
-        if (row === undefined || row.at > now) break;
-        Object.assign(row, { state: 'claimed', owner: q.owner, leaseMs: now + q.leaseMs });
+        const row = space.waiting.peek();
+        if (row === undefined || row.dueMs > now) break;
+        move(space, row, { state: 'claimed', owner: q.owner, leaseMs: now + q.leaseMs });
         row.attempts += 1;
         row.token += 1;
-        file(space, row, row.leaseMs);
         claimed.push(toItem<P>(q.queue, row) as ClaimedWork<P>);
       }
       return claimed;
@@ -184,24 +213,20 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       const parsed = parseWorkClaim(workspaceId, claim);
       const { atMs, error } = parseRetry(options);
       const { space, row } = held(workspaceId, parsed, clock.now());
-      Object.assign(row, { state: 'scheduled', dueMs: atMs, lastError: error, owner: null, leaseMs: null });
-      file(space, row, atMs);
+      move(space, row, { state: 'scheduled', dueMs: atMs, lastError: error, owner: null, leaseMs: null });
     },
 
     async deadLetter(workspaceId, claim, options) {
       const parsed = parseWorkClaim(workspaceId, claim);
       const reason = parseDeadLetter(options);
       const { space, row } = held(workspaceId, parsed, clock.now());
-      Object.assign(row, { state: 'dead', lastError: reason, owner: null, leaseMs: null });
-      file(space, row, null);
+      move(space, row, { state: 'dead', lastError: reason, owner: null, leaseMs: null });
     },
 
     async release(workspaceId, claim) {
       const parsed = parseWorkClaim(workspaceId, claim);
       const { space, row } = held(workspaceId, parsed, clock.now());
-      Object.assign(row, { state: 'scheduled', owner: null, leaseMs: null });
-      row.attempts -= 1;
-      file(space, row, row.dueMs);
+      move(space, row, { state: 'scheduled', owner: null, leaseMs: null, attempts: row.attempts - 1 });
     },
 
     async extend(workspaceId, claim, options) {
@@ -209,9 +234,8 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
       const leaseMs = parseExtend(options);
       const now = clock.now();
       const { space, row } = held(workspaceId, parsed, now);
-      row.leaseMs = now + leaseMs;
-      file(space, row, row.leaseMs);
-      return iso(row.leaseMs);
+      move(space, row, { leaseMs: now + leaseMs });
+      return iso(now + leaseMs);
     },
 
     async cancel(workspaceId, queueName, key) {
@@ -278,8 +302,8 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
 
     async nextDueAt(workspaceId, queueName) {
       const space = spaceOf(workspaceId, parseQueueName(workspaceId, queueName), false);
-      const next = space?.heap.peek();
-      return next === undefined ? null : iso(next.at);
+      const next = space?.waiting.peek();
+      return next === undefined ? null : iso(next.dueMs);
     },
   } as WorkQueue;
 

@@ -109,7 +109,8 @@ export interface DeadLetterQuery {
  * Contract (proved by the conformance suite in `@cx/core/testing`):
  * - `schedule` is idempotent by (`queue`, `key`): see {@link ScheduleConflict}.
  * - `claim` hands out due items in due-time order (then key order) and never the same item to
- *   two claimers while its lease lasts; an item whose lease has ended is claimable again.
+ *   two claimers while its lease lasts; an item whose lease has ended is claimable again, in its
+ *   place by due time.
  * - `complete`, `retry`, `deadLetter`, `release` and `extend` are refused with `CONFLICT` when
  *   the token is not the item's current one or the lease has ended.
  * - Time comes from the adapter's injected clock; nothing crosses workspaces.
@@ -146,8 +147,9 @@ export interface WorkQueue {
     query?: DeadLetterQuery,
   ): Promise<Page<WorkItem<P>>>;
   /**
-   * When the next item of `queue` becomes claimable (ISO): the earliest due time of a scheduled
-   * item or lease end of a claimed one; `null` when the queue has neither. A runner sleeps until then.
+   * The earliest due time of an item of `queue` waiting to be claimed (ISO), or `null` when none
+   * waits; a runner sleeps until then. Items whose lease ends become claimable again at that
+   * moment without showing here: runners find them at their next poll.
    */
   nextDueAt(workspaceId: string, queue: string): Promise<string | null>;
 }

@@ -1,9 +1,11 @@
 import type { Migration } from './migration';
 
 /**
- * Durable scheduled work. `visible_at` is when an item can next be claimed: its due time while
- * scheduled, its lease end while claimed, NULL once dead; one partial index serves every claim,
- * which takes rows in that order with `FOR UPDATE SKIP LOCKED`.
+ * Durable scheduled work. A claim changes only `lease_until`, `owner`, `attempts` and `token`,
+ * none of them indexed, and the table keeps free room on each page (fillfactor 50), so claims
+ * are HOT updates: no index entries, less WAL, less bloat. State is derived: dead, else claimed
+ * while `lease_until` is set, else scheduled. One partial index on the due time serves claims,
+ * which take rows in that order with `FOR NO KEY UPDATE SKIP LOCKED`.
  */
 export const workMigration: Migration = {
   version: 6,
@@ -15,16 +17,15 @@ CREATE TABLE {schema}.cx_work (
   key text COLLATE "C" NOT NULL,
   payload text NOT NULL,
   due_at bigint NOT NULL,
-  state text NOT NULL,
-  visible_at bigint,
+  lease_until bigint,
+  dead boolean NOT NULL DEFAULT false,
   attempts integer NOT NULL,
   last_error text,
   owner text,
   token bigint NOT NULL,
   created_at bigint NOT NULL,
   PRIMARY KEY (workspace_id, queue, key)
-);
-CREATE INDEX cx_work_claimable ON {schema}.cx_work (workspace_id, queue, visible_at, key)
-  WHERE visible_at IS NOT NULL;
+) WITH (fillfactor = 50);
+CREATE INDEX cx_work_due ON {schema}.cx_work (workspace_id, queue, due_at, key) WHERE NOT dead;
 `,
 };

@@ -101,7 +101,7 @@ export const workQueueChecks: ConformanceCheck[] = [
         [],
         'hidden while the lease lasts',
       );
-      assert.equal(await storage.work.nextDueAt(workspace, Q), new Date(clock.now() + 1).toISOString());
+      assert.equal(await storage.work.nextDueAt(workspace, Q), null, 'nothing waits while the item is held');
       clock.advance(1);
       const [again] = await storage.work.claim(workspace, Q, lease('w2', 1, 1000));
       assert.equal(again?.key, 'k', 'claimable once the lease has ended');
@@ -117,6 +117,21 @@ export const workQueueChecks: ConformanceCheck[] = [
       await storage.work.complete(workspace, again!);
       assert.equal(await storage.work.get(workspace, Q, 'k'), null, 'completed items are gone');
       await rejectsWithCode(() => storage.work.complete(workspace, again!), 'CONFLICT', 'second completion');
+    },
+  },
+  {
+    port: 'work',
+    name: 'an item whose lease ended takes its place by due time again',
+    async run({ storage, workspace, clock }) {
+      const now = clock.now();
+      await storage.work.schedule(workspace, [
+        { queue: Q, key: 'b', dueAt: now - 50 },
+        { queue: Q, key: 'a', dueAt: now - 100 },
+      ]);
+      const [first] = await storage.work.claim(workspace, Q, lease('crashed', 1, 1000));
+      assert.equal(first?.key, 'a');
+      clock.advance(1000);
+      assert.deepEqual(keysOf(await storage.work.claim(workspace, Q, lease('w2', 5))), ['a', 'b']);
     },
   },
   {
