@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CONSUMER_CHECKPOINTS } from '@cx/core';
 import { makeEvents } from '@cx/core/testing';
-import { CONSUMED_COUNT, PROCESSED_COLLECTION, runChild } from '@cx/core/testing/processes';
+import { CONSUMED_COUNT, PROCESSED_COLLECTION, reportedKeys, runChild } from '@cx/core/testing/processes';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { migrate, postgresStorage } from '../src';
 import { freshSchema, testPool, untilScanSees } from './helpers';
@@ -30,9 +30,6 @@ const child = (schema: string, options: Record<string, unknown>) =>
     { url: inject('postgresUrl'), schema, workspaceId: WS, ...options },
     packageDir,
   );
-
-const doneKeys = (lines: readonly string[]) =>
-  lines.filter((line) => line.startsWith('done ')).map((line) => line.slice(5));
 
 async function scheduleItems(storage: ReturnType<typeof postgresStorage>, count: number) {
   const keys = Array.from({ length: count }, (_, i) => `item-${String(i).padStart(4, '0')}`);
@@ -64,11 +61,11 @@ describe('the work queue across processes on PostgreSQL', () => {
       child(schema, { role: 'queue', queue: Q, owner: 'b', startAt }),
     ]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
-    const done = [...doneKeys(a.lines), ...doneKeys(b.lines)];
+    const done = [...reportedKeys(a.lines), ...reportedKeys(b.lines)];
     expect(done).toHaveLength(600);
     expect([...done].sort()).toEqual(keys);
-    expect(doneKeys(a.lines).length).toBeGreaterThan(0);
-    expect(doneKeys(b.lines).length).toBeGreaterThan(0);
+    expect(reportedKeys(a.lines).length).toBeGreaterThan(0);
+    expect(reportedKeys(b.lines).length).toBeGreaterThan(0);
     expect(await processedDocuments(schema)).toBe(600);
     expect(await storage.work.stats(WS)).toEqual([]);
   });
@@ -86,9 +83,9 @@ describe('the work queue across processes on PostgreSQL', () => {
     });
     const survivor = await child(schema, { role: 'queue', queue: Q, owner: 'survivor' });
     expect(crashed.signal).toBe('SIGKILL');
-    expect(doneKeys(crashed.lines)).toHaveLength(5);
+    expect(reportedKeys(crashed.lines)).toHaveLength(5);
     expect(survivor.code, survivor.stderr).toBe(0);
-    const done = [...doneKeys(crashed.lines), ...doneKeys(survivor.lines)];
+    const done = [...reportedKeys(crashed.lines), ...reportedKeys(survivor.lines)];
     expect([...done].sort()).toEqual(keys);
     expect(await processedDocuments(schema)).toBe(200);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSUMER_CHECKPOINTS } from '@cx/core';
 import { makeEvents } from '@cx/core/testing';
-import { CONSUMED_COUNT, PROCESSED_COLLECTION, runChild } from '@cx/core/testing/processes';
+import { CONSUMED_COUNT, PROCESSED_COLLECTION, reportedKeys, runChild } from '@cx/core/testing/processes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteStorage } from '../src';
 
@@ -42,9 +42,6 @@ const worker = (owner: string, extra: Record<string, unknown> = {}) =>
     packageDir,
   );
 
-const doneKeys = (lines: readonly string[]) =>
-  lines.filter((line) => line.startsWith('done ')).map((line) => line.slice(5));
-
 async function processedDocuments(): Promise<number> {
   const storage = sqliteStorage({ filename });
   const rows = await storage.sql!.query<{ n: number }>(
@@ -64,11 +61,11 @@ describe('the work queue across processes on one SQLite file', () => {
     const startAt = Date.now() + 4000;
     const [a, b] = await Promise.all([worker('a', { startAt }), worker('b', { startAt })]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
-    const done = [...doneKeys(a.lines), ...doneKeys(b.lines)];
+    const done = [...reportedKeys(a.lines), ...reportedKeys(b.lines)];
     expect(done).toHaveLength(300);
     expect([...done].sort()).toEqual(keys);
-    expect(doneKeys(a.lines).length).toBeGreaterThan(0);
-    expect(doneKeys(b.lines).length).toBeGreaterThan(0);
+    expect(reportedKeys(a.lines).length).toBeGreaterThan(0);
+    expect(reportedKeys(b.lines).length).toBeGreaterThan(0);
     expect(await processedDocuments()).toBe(300);
   });
 
@@ -78,9 +75,9 @@ describe('the work queue across processes on one SQLite file', () => {
     const crashed = await worker('crashing', { crashAfterClaims: 2, leaseMs: 300 });
     const survivor = await worker('survivor');
     expect(crashed.signal).toBe('SIGKILL');
-    expect(doneKeys(crashed.lines)).toHaveLength(5);
+    expect(reportedKeys(crashed.lines)).toHaveLength(5);
     expect(survivor.code, survivor.stderr).toBe(0);
-    const done = [...doneKeys(crashed.lines), ...doneKeys(survivor.lines)];
+    const done = [...reportedKeys(crashed.lines), ...reportedKeys(survivor.lines)];
     expect([...done].sort()).toEqual(keys);
     expect(await processedDocuments()).toBe(120);
   });

@@ -130,36 +130,23 @@ export function memoryWork({ clock }: { clock: Clock }): MemoryWork {
     const dueMs = item.dueMs ?? now;
     const existing = space.rows.get(item.key);
     if (existing && item.ifExists === 'keep') return toItem(item.queue, existing);
-    const row: Row = existing ?? {
+    const version = { json: item.json, dueMs, attempts: 0, lastError: null, owner: null, leaseMs: null };
+    if (existing) {
+      // A replacement is a new version: a worker holding the old one loses its lease.
+      move(space, existing, { ...version, state: 'scheduled', token: existing.token + 1 });
+      return toItem(item.queue, existing);
+    }
+    const row: Row = {
       key: item.key,
-      json: item.json,
-      dueMs,
+      ...version,
       state: 'scheduled',
-      attempts: 0,
-      lastError: null,
-      owner: null,
-      leaseMs: null,
       token: 0,
       createdMs: now,
       at: dueMs,
       heapIndex: -1,
     };
-    if (existing) {
-      // A replacement is a new version: a worker holding the old one loses its lease.
-      move(space, row, {
-        json: item.json,
-        dueMs,
-        state: 'scheduled',
-        attempts: 0,
-        lastError: null,
-        owner: null,
-        leaseMs: null,
-        token: row.token + 1,
-      });
-    } else {
-      space.rows.set(item.key, row);
-      file(space, row);
-    }
+    space.rows.set(item.key, row);
+    file(space, row);
     return toItem(item.queue, row);
   };
 

@@ -15,5 +15,6 @@ export {
   PROCESSED_COLLECTION,
   type QueueWorkerProcessOptions,
   queueWorkerProcess,
+  reportedKeys,
 } from './queue-worker-process';
 export { type ChildOutcome, runChild } from './run-child';

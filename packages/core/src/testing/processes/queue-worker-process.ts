@@ -63,3 +63,8 @@ export async function queueWorkerProcess(
     }
   }
 }
+
+/** The keys a {@link queueWorkerProcess} reported as processed, from its output lines. */
+export function reportedKeys(lines: readonly string[]): string[] {
+  return lines.filter((line) => line.startsWith('done ')).map((line) => line.slice('done '.length));
+}
