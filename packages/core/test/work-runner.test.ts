@@ -196,3 +196,27 @@ describe('createWorker', () => {
     }
   });
 });
+
+describe('createWorker heartbeat', () => {
+  it('renews the lease of a long handler, so nobody takes the item over while it runs', async () => {
+    const storage = memoryStorage(); // real time: the heartbeat runs on real timers
+    let release: (() => void) | undefined;
+    const worker = createWorker({
+      storage,
+      workspaceId: WS,
+      queue: Q,
+      leaseMs: 60,
+      handler: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    await storage.work.schedule(WS, [{ queue: Q, key: 'slow' }]);
+    const running = worker.runOnce();
+    await vi.waitFor(() => expect(release).toBeDefined());
+    await new Promise((resolve) => setTimeout(resolve, 200)); // more than three leases
+    expect(await storage.work.claim(WS, Q, { owner: 'thief', limit: 1, leaseMs: 60 })).toEqual([]);
+    release!();
+    expect(await running).toBe(1);
+    expect(await storage.work.get(WS, Q, 'slow')).toBeNull();
+  });
+});

@@ -43,6 +43,12 @@ export interface WorkerOptions<P = unknown> {
   concurrency?: number;
   /** Lease per claim; default 30 s. A worker that dies is replaced after this. */
   leaseMs?: number;
+  /**
+   * While a handler runs, renew its lease every `leaseMs / 2` of real time, so long work (a slow
+   * provider) is not taken over while it is still alive; default true. A worker that hangs
+   * keeps renewing, so give handlers their own timeouts.
+   */
+  heartbeat?: boolean;
   /** Attempts before an item is dead-lettered; default 5. */
   maxAttempts?: number;
   /** Delay before attempt `n + 1` after `n` failed; default 1 s · 2^(n−1), at most an hour. */
@@ -133,9 +139,20 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       },
     };
     let outcome: Awaited<ReturnType<WorkHandler<P>>>;
+    const beat =
+      options.heartbeat === false
+        ? undefined
+        : setInterval(
+            () => {
+              // A renewal that fails means the lease is gone; the completion will say so.
+              context.extend(leaseMs).catch(() => clearInterval(beat));
+            },
+            Math.max(1, Math.floor(leaseMs / 2)),
+          );
     try {
       outcome = await handler(item, context);
     } catch (error) {
+      clearInterval(beat);
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (item.attempts >= maxAttempts) {
         await storage.work.deadLetter(workspaceId, claim, { reason: message });
@@ -147,6 +164,7 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       }
       return;
     }
+    clearInterval(beat);
     if (outcome) {
       await storage.commit(workspaceId, { ...outcome, complete: [...(outcome.complete ?? []), claim] });
     } else {
