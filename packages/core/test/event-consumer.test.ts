@@ -154,3 +154,29 @@ describe('createEventConsumer', () => {
     }
   });
 });
+
+describe('createEventConsumer conflicts', () => {
+  it('drain reads a page again when its commit loses a version race, and applies it once', async () => {
+    const { clock, storage } = setup();
+    await storage.events.append(WS, makeEvents(6));
+    let raced = false;
+    const consumer = createEventConsumer({
+      storage,
+      clock,
+      workspaceId: WS,
+      name: 'test.counter',
+      pageSize: 3,
+      handler: async (events) => {
+        const commit = await countingHandler(storage)(events, { name: 'test.counter', workspaceId: WS });
+        if (!raced) {
+          raced = true;
+          // Someone else writes the same document between this read and the commit.
+          await storage.documents.put(WS, { collection: 'test.counts', key: 'by-type', value: { other: 1 } });
+        }
+        return commit;
+      },
+    });
+    expect(await consumer.drain()).toBe(6);
+    expect(await countsOf(storage)).toEqual({ other: 1, track: 6 });
+  });
+});

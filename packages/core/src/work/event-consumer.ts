@@ -157,7 +157,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     return { checkpoint: created.value, version: created.version };
   };
 
-  const poll = async () => {
+  /** Applies one page: how many events, or `conflict` when another writer got there first. */
+  const step = async (): Promise<number | 'conflict'> => {
     if (!(await holdLease())) return 0;
     const { checkpoint, version } = await currentCheckpoint();
     const page = await storage.events.readLog(workspaceId, { after: checkpoint.position, limit: pageSize });
@@ -178,10 +179,15 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     } catch (error) {
       // Another instance moved the checkpoint (or the handler's own state) first: nothing of
       // this page was written, and the next poll starts from the stored checkpoint.
-      if (isCxError(error, 'CONFLICT')) return 0;
+      if (isCxError(error, 'CONFLICT')) return 'conflict';
       throw error;
     }
     return page.items.length;
+  };
+
+  const poll = async () => {
+    const applied = await step();
+    return applied === 'conflict' ? 0 : applied;
   };
 
   const loop = createPollLoop({
@@ -197,7 +203,14 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     poll,
     async drain() {
       let total = 0;
-      for (let done = await poll(); done > 0; done = await poll()) total += done;
+      // A conflict means the page is to be read again from the stored checkpoint: try again a
+      // few times before deciding that another writer is busy with this consumer's state.
+      for (let conflicts = 0; conflicts < 5; ) {
+        const applied = await step();
+        if (applied === 'conflict') conflicts += 1;
+        else if (applied === 0) break;
+        else total += applied;
+      }
       return total;
     },
     async lag() {
