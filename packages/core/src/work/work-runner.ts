@@ -88,6 +88,7 @@ const optionsSchema = z.object({
   concurrency: z.number().int().min(1).optional(),
   leaseMs: z.number().int().min(1).optional(),
   maxAttempts: z.number().int().min(1).optional(),
+  heartbeat: z.boolean().optional(),
 });
 
 const defaultBackoff = (attempts: number) => Math.min(3_600_000, 1000 * 2 ** Math.max(0, attempts - 1));
