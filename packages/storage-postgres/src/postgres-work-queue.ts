@@ -16,12 +16,13 @@ import {
   parseSchedule,
   parseWorkAddress,
   parseWorkClaim,
+  scheduledItem,
   type WorkItem,
   type WorkQueue,
 } from '@cx/core';
 import type { PoolClient } from 'pg';
 import type { PostgresContext } from './context';
-import { guard } from './errors';
+import { guard, isUniqueViolation } from './errors';
 import { inTransaction, withRetry } from './transaction';
 
 /** Something that runs a statement: the pool (autocommit) or a client inside a transaction. */
@@ -104,6 +105,11 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
      ${onConflict}
      RETURNING w.queue, w.key, w.token::text AS token, w.created_at::text AS created_at`;
   const keepText = insertRows('ON CONFLICT (workspace_id, queue, key) DO NOTHING');
+  // No ON CONFLICT, no RETURNING: a speculative insertion costs a quarter more per row, and a
+  // batch of new keys (the usual case) needs neither. A taken key fails the whole statement.
+  const insertNewText = `INSERT INTO ${work} (workspace_id, queue, key, payload, due_at, attempts, token, created_at)
+     SELECT $1, i.queue, i.key, i.payload, i.due, 0, 0, $5
+     FROM unnest($2::text[], $3::text[], $4::text[], $6::bigint[]) AS i(queue, key, payload, due)`;
   const replaceText = insertRows(`ON CONFLICT (workspace_id, queue, key) DO UPDATE SET
        payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, lease_until = NULL, dead = false,
        attempts = 0, last_error = NULL, owner = NULL, token = w.token + 1`);
@@ -142,8 +148,10 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
     const missing = items.filter((item) => !written.has(address(item.queue, item.key)));
     if (missing.length > 0) {
       const result = await client.query<WorkRow>(
-        `SELECT ${W_COLUMNS} FROM unnest($2::text[], $3::text[]) AS i(queue, key)
-         JOIN ${work} w ON w.workspace_id = $1 AND w.queue = i.queue AND w.key = i.key`,
+        `SELECT w.* FROM unnest($2::text[], $3::text[]) AS i(queue, key)
+         CROSS JOIN LATERAL (
+           SELECT ${COLUMNS} FROM ${work} WHERE workspace_id = $1 AND queue = i.queue AND key = i.key LIMIT 1
+         ) w`,
         [ws, missing.map((item) => item.queue), missing.map((item) => item.key)],
       );
       for (const row of result.rows) kept.set(address(row.queue, row.key), row);
@@ -152,19 +160,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const id = address(item.queue, item.key);
       const row = written.get(id);
       if (row === undefined) return toItem(kept.get(id)!);
-      return {
-        queue: item.queue,
-        key: item.key,
-        payload: item.value,
-        dueAt: iso(item.dueMs ?? now),
-        state: 'scheduled',
-        attempts: 0,
-        lastError: null,
-        owner: null,
-        leaseExpiresAt: null,
-        token: Number(row.token),
-        createdAt: iso(row.created_at),
-      };
+      return scheduledItem(item, Number(row.token), Number(row.created_at), now);
     });
   };
 
@@ -238,6 +234,27 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       const parsed = parseSchedule(workspaceId, items);
       if (parsed.length === 0) return [];
       const now = clock.now();
+      if (parsed.every((item) => item.ifExists === 'keep')) {
+        // The usual batch is all new keys: try the plain insert first. Outside a transaction a
+        // failed statement leaves nothing behind, and the full path then sorts out the taken keys.
+        const inserted = await withRetry('work.schedule', async () => {
+          try {
+            await pool.query(insertNewText, [
+              workspaceId,
+              parsed.map((item) => item.queue),
+              parsed.map((item) => item.key),
+              parsed.map((item) => item.json),
+              now,
+              parsed.map((item) => item.dueMs ?? now),
+            ]);
+            return true;
+          } catch (error) {
+            if (isUniqueViolation(error)) return false;
+            throw error;
+          }
+        });
+        if (inserted) return parsed.map((item) => scheduledItem<P>(item, 0, now, now));
+      }
       const mixed = new Set(parsed.map((item) => item.ifExists)).size > 1;
       const rows = mixed
         ? await inTransaction(pool, 'work.schedule', (client) =>

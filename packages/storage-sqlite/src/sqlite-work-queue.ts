@@ -18,6 +18,7 @@ import {
   parseWorkAddress,
   parseWorkClaim,
   type QueueStats,
+  scheduledItem,
   type WorkItem,
   type WorkQueue,
   type WorkState,
@@ -170,19 +171,7 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
             ? { token: 0, created_at: now }
             : undefined;
       if (written === undefined) return toItem(selectOne.get({ ws, queue: item.queue, key: item.key })!);
-      return {
-        queue: item.queue,
-        key: item.key,
-        payload: item.value,
-        dueAt: iso(due),
-        state: 'scheduled',
-        attempts: 0,
-        lastError: null,
-        owner: null,
-        leaseExpiresAt: null,
-        token: written.token,
-        createdAt: iso(written.created_at),
-      };
+      return scheduledItem(item, written.token, written.created_at, now);
     });
 
   /** Runs a fenced statement; no row changed means the claim no longer holds. */

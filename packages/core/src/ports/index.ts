@@ -76,6 +76,7 @@ export {
   parseSchedule,
   parseWorkAddress,
   parseWorkClaim,
+  scheduledItem,
 } from './work-inputs';
 export { leaseLost } from './work-lease-lost';
 export type {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from '../clock/iso-time';
 import { parseOrThrow } from '../errors/from-zod';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
 import {
@@ -9,6 +10,7 @@ import {
   parseDocumentPutMany,
 } from './inputs';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
+import type { WorkItem } from './work-queue';
 
 /*
  * Input validation of the work queue and of commits, shared by every adapter so each backend
@@ -77,6 +79,32 @@ function toParsedSchedule(items: z.output<typeof scheduleListSchema>): ParsedSch
     ifExists: item.ifExists,
     ...jsonDocument(item.payload ?? null, `${index}.payload`),
   }));
+}
+
+/**
+ * The item a schedule just wrote, built from its input: an adapter need not read back what it
+ * knows. `token` and `createdMs` are the row's (0 and now for a new item; a replaced item keeps
+ * its creation time and has the next token).
+ */
+export function scheduledItem<P = unknown>(
+  item: ParsedSchedule,
+  token: number,
+  createdMs: number,
+  now: number,
+): WorkItem<P> {
+  return {
+    queue: item.queue,
+    key: item.key,
+    payload: item.value as P,
+    dueAt: isoTime(item.dueMs ?? now),
+    state: 'scheduled',
+    attempts: 0,
+    lastError: null,
+    owner: null,
+    leaseExpiresAt: null,
+    token,
+    createdAt: isoTime(createdMs),
+  };
 }
 
 /** Validates a `schedule` call: each (queue, key) once, payloads JSON. */
