@@ -84,7 +84,7 @@ describe('the cx binary', () => {
 
     expect(out.stdout).toContain('cx serve: collection (POST /v1/track, /v1/batch, ...) open to 1 write key');
     expect(out.stdout).toContain('cx serve: Profile API reads open to 2 read keys');
-    expect(out.stdout).toContain('cx serve: profile deletes closed');
+    expect(out.stdout).toContain('cx serve: profile deletes and the work queue API closed');
     const basic = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
     const profileUrl = `${url}/v1/profiles/email:an%40example.com`;
     expect((await fetch(profileUrl, { headers: basic('wk_cli') })).status).toBe(401);

@@ -28,14 +28,14 @@ describe('cx serve key flags', () => {
     expect(describeAccess({ workspaceId: 'acme', writeKey: ['wk'] })).toEqual([
       'collection (POST /v1/track, /v1/batch, ...) open to 1 write key',
       'Profile API closed: give --read-key or --admin-key to open it',
-      'profile deletes closed: give --admin-key to open them',
+      'profile deletes and the work queue API closed: give --admin-key to open them',
     ]);
     expect(
       describeAccess({ workspaceId: 'acme', writeKey: ['wk'], readKey: ['r1', 'r2'], adminKey: ['a'] }),
     ).toEqual([
       'collection (POST /v1/track, /v1/batch, ...) open to 1 write key',
       'Profile API reads open to 2 read keys and 1 admin key',
-      'profile deletes open to 1 admin key',
+      'profile deletes and the work queue API open to 1 admin key',
     ]);
   });
 });

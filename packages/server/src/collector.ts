@@ -6,6 +6,7 @@ import { type CollectorRequest, type CollectorResponse, jsonResponse } from './h
 import { errorResponse } from './http/error-response';
 import { type CollectorOptions, resolveOptions } from './options';
 import { profileRoute } from './profiles/profile-routes';
+import { matchWorkRoute, WORK_METHODS, type WorkRoute, workRoute } from './work/work-routes';
 
 /** A collector: the whole HTTP API as one framework-neutral function. */
 export interface Collector {
@@ -29,6 +30,7 @@ const COLLECT_CORS = {
 type Route =
   | { name: 'collect'; kind: CollectKind; methods: readonly string[] }
   | { name: 'profile'; ref: string; events: boolean; methods: readonly string[] }
+  | { name: 'work'; route: WorkRoute; methods: readonly string[] }
   | { name: 'unknown' };
 
 function matchRoute(pathname: string): Route | null {
@@ -41,13 +43,16 @@ function matchRoute(pathname: string): Route | null {
     const events = profile[2] !== undefined;
     return { name: 'profile', ref: profile[1]!, events, methods: events ? ['GET'] : ['GET', 'DELETE'] };
   }
+  const work = matchWorkRoute(rest);
+  if (work !== null) return { name: 'work', route: work, methods: WORK_METHODS[work.kind] };
   return { name: 'unknown' };
 }
 
 /**
  * Builds the collector behind every adapter: Segment's HTTP Tracking API (`POST /v1/identify`,
- * `track`, `page`, `screen`, `group`, `alias`, `batch`) and the Profile API
- * (`GET|DELETE /v1/profiles/<type>:<value>`, `GET /v1/profiles/<type>:<value>/events`).
+ * `track`, `page`, `screen`, `group`, `alias`, `batch`), the Profile API
+ * (`GET|DELETE /v1/profiles/<type>:<value>`, `GET /v1/profiles/<type>:<value>/events`) and,
+ * with the `work` option, the work queue's operator API (`/v1/work`, admin keys).
  * Most code uses an adapter instead: {@link createCollectionHandler} (node:http),
  * {@link expressCollector}, {@link fastifyCollector}, {@link honoCollector}, {@link createFetchHandler}.
  *
@@ -81,6 +86,7 @@ export function createCollector(input: CollectorOptions): Collector {
         );
       }
       if (route.name === 'collect') return await collect(request, route.kind, options, limiter);
+      if (route.name === 'work') return await workRoute(request, route.route, query, options, limiter);
       return await profileRoute(request, { ...route, query }, options, limiter);
     } catch (error) {
       const response = errorResponse(error);

@@ -1,4 +1,11 @@
-import { type Clock, ConfigError, parseOrThrow, systemClock, workspaceIdSchema } from '@cx/core';
+import {
+  type Clock,
+  ConfigError,
+  parseOrThrow,
+  systemClock,
+  type WorkQueue,
+  workspaceIdSchema,
+} from '@cx/core';
 import { z } from 'zod';
 import {
   configuredDigest,
@@ -74,6 +81,11 @@ export interface CollectorOptions {
   basePath?: string;
   /** Called with unexpected errors (those answered with `500 INTERNAL`), for logging. */
   onError?: (error: unknown) => void;
+  /**
+   * The work queue (`storage.work`) whose operator API to serve under `/v1/work` to admin keys:
+   * counts per queue, dead letters, cancel, retry. Without it those routes answer `404`.
+   */
+  work?: WorkQueue;
 }
 
 const SCOPES: readonly KeyScope[] = ['write', 'read', 'admin'];
@@ -127,6 +139,17 @@ const optionsSchema = z.object({
     .regex(/^(\/[^/?#]+)*$/, 'basePath must look like /cx (no trailing slash)')
     .optional(),
   onError: z.custom<(error: unknown) => void>((value) => typeof value === 'function').optional(),
+  work: z
+    .custom<WorkQueue>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        ['stats', 'deadLetters', 'get', 'cancel', 'schedule'].every(
+          (name) => typeof (value as Record<string, unknown>)[name] === 'function',
+        ),
+      'Expected a work queue (storage.work)',
+    )
+    .optional(),
 });
 
 /** Options after validation and defaults. */
@@ -140,6 +163,7 @@ export interface ResolvedOptions {
   clock: Clock;
   basePath: string;
   onError: (error: unknown) => void;
+  work: WorkQueue | undefined;
 }
 
 /**
@@ -187,5 +211,6 @@ export function resolveOptions(input: CollectorOptions): ResolvedOptions {
     clock: parsed.clock,
     basePath: parsed.basePath ?? '',
     onError: parsed.onError ?? (() => {}),
+    work: parsed.work,
   };
 }

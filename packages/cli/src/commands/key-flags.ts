@@ -58,7 +58,7 @@ export function describeAccess(keys: WorkspaceKeys): string[] {
       ? 'Profile API closed: give --read-key or --admin-key to open it'
       : `Profile API reads open to ${readers}`,
     admin === undefined
-      ? 'profile deletes closed: give --admin-key to open them'
-      : `profile deletes open to ${admin}`,
+      ? 'profile deletes and the work queue API closed: give --admin-key to open them'
+      : `profile deletes and the work queue API open to ${admin}`,
   ];
 }

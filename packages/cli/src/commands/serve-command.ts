@@ -44,6 +44,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       workspaces: [keys],
       ...(rate === undefined ? {} : { rateLimit: { requestsPerSecond: rate } }),
       clock: io.clock,
+      work: opened.storage.work,
       onError: (error) =>
         io.stderr.write(
           `cx serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -14,6 +14,8 @@ export const COLLECT: Permission = { scopes: ['write'], action: 'send events' };
 export const READ_PROFILES: Permission = { scopes: ['read', 'admin'], action: 'read profiles' };
 /** Deleting (and suppressing) people. */
 export const DELETE_PROFILES: Permission = { scopes: ['admin'], action: 'delete profiles' };
+/** The management endpoints (the work queue's operator API). */
+export const MANAGE: Permission = { scopes: ['admin'], action: 'manage the workspace' };
 
 /**
  * The configured key `key` names, if its scope grants `permission`; otherwise an
