@@ -1,6 +1,7 @@
 import {
   assertWorkspaceId,
   type ClaimedWork,
+  compareKeys,
   decodeCursor,
   encodeCursor,
   isoTime,
@@ -126,9 +127,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       // In (queue, key) order, so concurrent calls take the unique index's locks in one order.
       const picked = items
         .filter((item) => item.ifExists === mode)
-        .sort((a, b) =>
-          a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
-        );
+        .sort((a, b) => compareKeys(a.queue, b.queue) || compareKeys(a.key, b.key));
       if (picked.length === 0) continue;
       const result = await client.query<{ queue: string; key: string; token: string; created_at: string }>(
         mode === 'replace' ? replaceText : keepText,
@@ -286,7 +285,7 @@ export function postgresWork({ pool, clock, tables }: PostgresContext): Postgres
       );
       // RETURNING has no order: put the items back in due order.
       return result.rows
-        .sort((a, b) => Number(a.due_at) - Number(b.due_at) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .sort((a, b) => Number(a.due_at) - Number(b.due_at) || compareKeys(a.key, b.key))
         .map((row) => toItem<P>(row) as ClaimedWork<P>);
     },
 

@@ -2,6 +2,7 @@ import {
   assertWorkspaceId,
   type ClaimedWork,
   type Clock,
+  compareKeys,
   decodeCursor,
   encodeCursor,
   isoTime,
@@ -197,7 +198,7 @@ export function sqliteWork(db: Database, { clock }: { clock: Clock }): SqliteWor
       until: now + q.leaseMs,
     });
     // RETURNING has no order: put the rows back in due order.
-    return rows.sort((a, b) => a.due_at - b.due_at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return rows.sort((a, b) => a.due_at - b.due_at || compareKeys(a.key, b.key));
   });
 
   const queue: WorkQueue = {

@@ -1,3 +1,5 @@
+import { compareKeys } from '../ports/compare-keys';
+
 /** What a {@link DueHeap} orders: when an item becomes claimable, its key, and where it sits. */
 export interface DueEntry {
   /** When the item becomes claimable (epoch ms). */
@@ -7,7 +9,7 @@ export interface DueEntry {
   heapIndex: number;
 }
 
-const before = (a: DueEntry, b: DueEntry) => a.at < b.at || (a.at === b.at && a.key < b.key);
+const before = (a: DueEntry, b: DueEntry) => a.at < b.at || (a.at === b.at && compareKeys(a.key, b.key) < 0);
 
 /**
  * A binary min-heap ordered by time, then key, whose entries know their position, so an entry
