@@ -1,9 +1,11 @@
 import {
+  type AppendResult,
   type CxEvent,
   decodeCursor,
   type EventStore,
   encodeCursor,
   finishAppend,
+  type PreparedAppend,
   parseId,
   parseIds,
   parseLogPosition,
@@ -15,6 +17,7 @@ import {
 } from '@cx/core';
 import type { PostgresContext } from './context';
 import { guard } from './errors';
+import type { Queryable } from './postgres-work-queue';
 import { withRetry } from './transaction';
 import { rejectUnstorable } from './unstorable-text';
 
@@ -114,7 +117,15 @@ const toEvent = (row: EventRow) => JSON.parse(row.body) as CxEvent;
  * xmin is cluster-wide, so a long transaction that has written anything, in any database of the
  * server, holds back `scan` (not `get` or `listByProfile`) until it ends. See the README.
  */
-export function postgresEventStore({ pool, tables }: PostgresContext): EventStore {
+export function postgresEventStore({ pool, tables }: PostgresContext): {
+  store: EventStore;
+  insert(
+    db: Queryable,
+    workspaceId: string,
+    prepared: PreparedAppend,
+    raw: readonly unknown[],
+  ): Promise<AppendResult>;
+} {
   const { events } = tables;
 
   // One statement per batch. The bodies travel as one JSON array (the driver would otherwise
@@ -129,21 +140,29 @@ export function postgresEventStore({ pool, tables }: PostgresContext): EventStor
     ON CONFLICT (workspace_id, message_id) DO NOTHING
     RETURNING message_id`;
 
-  return {
+  /** Stores a validated batch's new events with one statement on `db` (a pool or a commit's client). */
+  const insert = async (
+    db: Queryable,
+    workspaceId: string,
+    checked: PreparedAppend,
+    raw: readonly unknown[],
+  ) => {
+    const { prepared, json } = rejectUnstorable(
+      checked,
+      checked.events.map((event) => JSON.stringify(event)),
+      raw,
+    );
+    if (prepared.events.length === 0) return finishAppend(prepared, () => false);
+    const params = [workspaceId, prepared.timestamps, `[${json.join(',')}]`];
+    const result = await db.query<{ message_id: string }>(insertBatch, params);
+    const inserted = new Set(result.rows.map((row) => row.message_id));
+    return finishAppend(prepared, (event) => inserted.has(event.messageId));
+  };
+
+  const store: EventStore = {
     async append(workspaceId, batch) {
       const checked = prepareAppend(workspaceId, batch);
-      const { prepared, json } = rejectUnstorable(
-        checked,
-        checked.events.map((event) => JSON.stringify(event)),
-        batch,
-      );
-      if (prepared.events.length === 0) return finishAppend(prepared, () => false);
-      const params = [workspaceId, prepared.timestamps, `[${json.join(',')}]`];
-      const result = await withRetry('events.append', () =>
-        pool.query<{ message_id: string }>(insertBatch, params),
-      );
-      const inserted = new Set(result.rows.map((row) => row.message_id));
-      return finishAppend(prepared, (event) => inserted.has(event.messageId));
+      return withRetry('events.append', () => insert(pool, workspaceId, checked, batch as unknown[]));
     },
 
     async get(workspaceId, messageId) {
@@ -267,4 +286,5 @@ export function postgresEventStore({ pool, tables }: PostgresContext): EventStor
       return result.rowCount ?? 0;
     },
   };
+  return { store, insert };
 }

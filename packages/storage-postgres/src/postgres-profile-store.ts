@@ -7,6 +7,7 @@ import {
   identifierKey,
   type MergeResult,
   NotFoundError,
+  type ParsedProfileWrite,
   type ProfileRecord,
   type ProfileStore,
   parseCreateProfile,
@@ -65,7 +66,10 @@ const columnsOf = (identifiers: readonly Identifier[]) => [
  * traits holds that profile's row lock (`SELECT ... FOR UPDATE`), and `merge` takes both locks in
  * id order, so concurrent merges serialise instead of deadlocking.
  */
-export function postgresProfileStore({ pool, tables, clock, newId }: PostgresContext): ProfileStore {
+export function postgresProfileStore({ pool, tables, clock, newId }: PostgresContext): {
+  store: ProfileStore;
+  applyWrites(client: Queryable, workspaceId: string, writes: readonly ParsedProfileWrite[]): Promise<void>;
+} {
   const { profiles, identifiers } = tables;
 
   /** The columns of a profile record, identifiers aggregated in insertion order. */
@@ -323,7 +327,7 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
    * Retried on deadlock: two calls can take overlapping identifiers in opposite orders.
    */
   const insertProfiles = async (
-    op: string,
+    db: Queryable,
     workspaceId: string,
     parsed: readonly ReturnType<typeof parseCreateProfile>[],
   ): Promise<ProfileRecord[]> => {
@@ -332,44 +336,43 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
     const owners = parsed.flatMap((input, index) => input.identifiers.map(() => ids[index]!));
     const ordinals = parsed.flatMap((input) => input.identifiers.map((_, position) => position + 1));
     const at = clock.now();
-    await withRetry(op, async () => {
-      try {
-        await pool.query(
-          `WITH created AS (
-             INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
-             SELECT $1, p.id, p.traits::jsonb, NULL, $4, $4, 1
-             FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS p(id, traits, n)
-             ORDER BY p.n
-             RETURNING id
-           ), linked AS (
-             INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
-             SELECT $1, u.type, u.value, created.id, u.ordinal
-             FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS u(type, value, owner, ordinal)
-             JOIN created ON created.id = u.owner
-           )
-           SELECT count(*) FROM created`,
-          [
-            workspaceId,
-            ids,
-            parsed.map((input) => JSON.stringify(input.traits)),
-            at,
-            ...columnsOf(all),
-            owners,
-            ordinals,
-          ],
+    try {
+      await db.query(
+        `WITH created AS (
+           INSERT INTO ${profiles} (workspace_id, id, traits, merged_into, created_at, updated_at, version)
+           SELECT $1, p.id, p.traits::jsonb, NULL, $4, $4, 1
+           FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS p(id, traits, n)
+           ORDER BY p.n
+           RETURNING id
+         ), linked AS (
+           INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
+           SELECT $1, u.type, u.value, created.id, u.ordinal
+           FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS u(type, value, owner, ordinal)
+           JOIN created ON created.id = u.owner
+         )
+         SELECT count(*) FROM created`,
+        [
+          workspaceId,
+          ids,
+          parsed.map((input) => JSON.stringify(input.traits)),
+          at,
+          ...columnsOf(all),
+          owners,
+          ordinals,
+        ],
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (constraintOf(error)?.startsWith('cx_profiles')) {
+        throw new ConflictError(
+          ids.length === 1 ? `Profile ${ids[0]} already exists` : 'A profile of the call already exists',
         );
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        if (constraintOf(error)?.startsWith('cx_profiles')) {
-          throw new ConflictError(
-            ids.length === 1 ? `Profile ${ids[0]} already exists` : 'A profile of the call already exists',
-          );
-        }
-        // Only to name the identifier in the message; the conflict stands either way.
-        const taken = await ownersOf(pool, workspaceId, all).catch(() => new Map<string, string>());
-        throw identifierConflict(all, taken, null);
       }
-    });
+      // Only to name the identifier in the message; the conflict stands either way.
+      // (Inside a commit the transaction is aborted by now, and the lookup fails quietly.)
+      const taken = await ownersOf(db, workspaceId, all).catch(() => new Map<string, string>());
+      throw identifierConflict(all, taken, null);
+    }
     return parsed.map((input, index) => ({
       id: ids[index]!,
       identifiers: input.identifiers,
@@ -381,17 +384,177 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
     }));
   };
 
-  return {
+  /** Points identifiers at a canonical profile, under its row lock. */
+  const addIdentifiersOn = async (
+    client: Queryable,
+    workspaceId: string,
+    id: string,
+    parsed: Identifier[],
+  ) => {
+    assertCanonical(await lock(client, workspaceId, id), id, 'add identifiers to');
+    const owners = await ownersOf(client, workspaceId, parsed);
+    const added: Identifier[] = [];
+    for (const identifier of parsed) {
+      const owner = owners.get(identifierKey(identifier));
+      if (owner === undefined) added.push(identifier);
+      else if (owner !== id) throw identifierConflict([identifier], owners, id);
+    }
+    if (added.length > 0) {
+      // DO NOTHING waits for a concurrent writer of the same identifier, then skips its row.
+      const stored = await client.query<{ type: string; value: string }>(
+        `INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
+         SELECT $1, u.type, u.value, $2, tail.ordinal + u.n
+         FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(type, value, n),
+              (SELECT COALESCE(max(ordinal), 0) AS ordinal FROM ${identifiers}
+               WHERE workspace_id = $1 AND profile_id = $2) AS tail
+         ON CONFLICT DO NOTHING
+         RETURNING type, value`,
+        [workspaceId, id, ...columnsOf(added)],
+      );
+      if (stored.rows.length < added.length) {
+        // Another process took one of them after we looked; the rollback stores nothing.
+        throw identifierConflict(added, await ownersOf(client, workspaceId, added), id);
+      }
+      await touch(client, workspaceId, id);
+    }
+  };
+
+  /** Detaches identifiers from a profile, under its row lock. */
+  const removeIdentifiersOn = async (
+    client: Queryable,
+    workspaceId: string,
+    id: string,
+    parsed: Identifier[],
+  ) => {
+    if (!(await lock(client, workspaceId, id))) throw new NotFoundError(`Profile ${id} not found`);
+    if (parsed.length > 0) {
+      const removed = await client.query(
+        `DELETE FROM ${identifiers}
+         WHERE workspace_id = $1 AND profile_id = $2
+           AND (type, value) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+        [workspaceId, id, ...columnsOf(parsed)],
+      );
+      if ((removed.rowCount ?? 0) > 0) await touch(client, workspaceId, id);
+    }
+  };
+
+  /** Sets and removes traits of a canonical profile; one statement on the happy path. */
+  const patchTraitsOn = async (
+    db: Queryable,
+    workspaceId: string,
+    parsed: ReturnType<typeof parseTraitPatch>,
+  ): Promise<ProfileRecord> => {
+    const id = parsed.profileId;
+    // One statement on the happy path; the conditions are re-checked under the row lock.
+    const result = await db.query<ProfileRow>(
+      `WITH p AS (
+         UPDATE ${profiles}
+         SET traits = (traits || $3::jsonb) - $4::text[], version = version + 1, updated_at = $5
+         WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL
+           AND ($6::integer IS NULL OR version = $6::integer)
+         RETURNING *
+       )
+       SELECT ${recordColumns('p')} FROM p`,
+      [
+        workspaceId,
+        id,
+        JSON.stringify(parsed.set),
+        parsed.unset,
+        clock.now(),
+        parsed.expectedVersion ?? null,
+      ],
+    );
+    const row = result.rows[0];
+    if (row) return toRecord(row);
+    // Nothing matched: say why, in the order the memory store checks.
+    const current = (
+      await db.query<{ merged_into: string | null; version: number }>(
+        `SELECT merged_into, version FROM ${profiles} WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id],
+      )
+    ).rows[0];
+    assertCanonical(current, id, 'patch traits of');
+    throw new ConflictError(`Profile ${id} is at version ${current!.version}, not ${parsed.expectedVersion}`);
+  };
+
+  /** Merges in order, every profile of the call locked up front in id order. */
+  const mergeManyOn = async (
+    client: Queryable,
+    workspaceId: string,
+    parsed: ReturnType<typeof parseMergeInputs>,
+  ): Promise<MergeResult[]> => {
+    // Every profile of the call is locked up front, in id order, so calls never deadlock.
+    const ids = [...new Set(parsed.flatMap((merge) => [merge.into, merge.from]))];
+    const locked = await lockProfiles(client, workspaceId, ids);
+    const state = new Map(locked.rows.map((row) => [row.id, row]));
+    // Merges of distinct profiles do not see each other: one statement does them all.
+    if (ids.length === parsed.length * 2) {
+      for (const merge of parsed) {
+        assertCanonical(state.get(merge.into), merge.into, 'merge into');
+        assertCanonical(state.get(merge.from), merge.from, 'merge');
+      }
+      return mergeDisjoint(client, workspaceId, parsed);
+    }
+    const results: MergeResult[] = [];
+    for (const merge of parsed) {
+      assertCanonical(state.get(merge.into), merge.into, 'merge into');
+      assertCanonical(state.get(merge.from), merge.from, 'merge');
+      results.push(await mergeLocked(client, workspaceId, merge));
+      state.set(merge.from, { id: merge.from, merged_into: merge.into });
+    }
+    return results;
+  };
+
+  /**
+   * A commit's profile writes, in order, on the commit's transaction. Consecutive creates go in
+   * one statement and consecutive merges in one locked batch.
+   */
+  const applyWrites = async (
+    client: Queryable,
+    workspaceId: string,
+    writes: readonly ParsedProfileWrite[],
+  ): Promise<void> => {
+    for (let start = 0; start < writes.length; ) {
+      const write = writes[start]!;
+      let end = start + 1;
+      while (end < writes.length && writes[end]!.op === write.op) end++;
+      const run = writes.slice(start, end);
+      start = end;
+      if (write.op === 'create') {
+        await insertProfiles(
+          client,
+          workspaceId,
+          run.map((w) => (w as typeof write).profile),
+        );
+      } else if (write.op === 'merge') {
+        await mergeManyOn(
+          client,
+          workspaceId,
+          run.map((w) => (w as typeof write).merge),
+        );
+      } else {
+        for (const each of run) {
+          if (each.op === 'addIdentifiers')
+            await addIdentifiersOn(client, workspaceId, each.profileId, each.identifiers);
+          else if (each.op === 'removeIdentifiers')
+            await removeIdentifiersOn(client, workspaceId, each.profileId, each.identifiers);
+          else if (each.op === 'patchTraits') await patchTraitsOn(client, workspaceId, each.patch);
+        }
+      }
+    }
+  };
+
+  const store: ProfileStore = {
     async create(workspaceId, input) {
-      const [record] = await insertProfiles('profiles.create', workspaceId, [
-        parseCreateProfile(workspaceId, input),
-      ]);
+      const parsed = parseCreateProfile(workspaceId, input);
+      const [record] = await withRetry('profiles.create', () => insertProfiles(pool, workspaceId, [parsed]));
       return record!;
     },
 
     async createMany(workspaceId, inputs) {
       const parsed = parseCreateProfiles(workspaceId, inputs);
-      return parsed.length === 0 ? [] : insertProfiles('profiles.createMany', workspaceId, parsed);
+      if (parsed.length === 0) return [];
+      return withRetry('profiles.createMany', () => insertProfiles(pool, workspaceId, parsed));
     },
 
     async get(workspaceId, profileId) {
@@ -436,32 +599,7 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       const id = parseId(workspaceId, profileId, 'profile id');
       const parsed = parseIdentifiers(list);
       return inTransaction(pool, 'profiles.addIdentifiers', async (client) => {
-        assertCanonical(await lock(client, workspaceId, id), id, 'add identifiers to');
-        const owners = await ownersOf(client, workspaceId, parsed);
-        const added: Identifier[] = [];
-        for (const identifier of parsed) {
-          const owner = owners.get(identifierKey(identifier));
-          if (owner === undefined) added.push(identifier);
-          else if (owner !== id) throw identifierConflict([identifier], owners, id);
-        }
-        if (added.length > 0) {
-          // DO NOTHING waits for a concurrent writer of the same identifier, then skips its row.
-          const stored = await client.query<{ type: string; value: string }>(
-            `INSERT INTO ${identifiers} (workspace_id, type, value, profile_id, ordinal)
-             SELECT $1, u.type, u.value, $2, tail.ordinal + u.n
-             FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(type, value, n),
-                  (SELECT COALESCE(max(ordinal), 0) AS ordinal FROM ${identifiers}
-                   WHERE workspace_id = $1 AND profile_id = $2) AS tail
-             ON CONFLICT DO NOTHING
-             RETURNING type, value`,
-            [workspaceId, id, ...columnsOf(added)],
-          );
-          if (stored.rows.length < added.length) {
-            // Another process took one of them after we looked; the rollback stores nothing.
-            throw identifierConflict(added, await ownersOf(client, workspaceId, added), id);
-          }
-          await touch(client, workspaceId, id);
-        }
+        await addIdentifiersOn(client, workspaceId, id, parsed);
         return readRecord(client, workspaceId, id);
       });
     },
@@ -470,57 +608,14 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       const id = parseId(workspaceId, profileId, 'profile id');
       const parsed = parseIdentifiers(list);
       return inTransaction(pool, 'profiles.removeIdentifiers', async (client) => {
-        if (!(await lock(client, workspaceId, id))) throw new NotFoundError(`Profile ${id} not found`);
-        if (parsed.length > 0) {
-          const removed = await client.query(
-            `DELETE FROM ${identifiers}
-             WHERE workspace_id = $1 AND profile_id = $2
-               AND (type, value) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-            [workspaceId, id, ...columnsOf(parsed)],
-          );
-          if ((removed.rowCount ?? 0) > 0) await touch(client, workspaceId, id);
-        }
+        await removeIdentifiersOn(client, workspaceId, id, parsed);
         return readRecord(client, workspaceId, id);
       });
     },
 
     async patchTraits(workspaceId, profileId, patch) {
       const parsed = parseTraitPatch(workspaceId, profileId, patch);
-      const id = parsed.profileId;
-      return guard('profiles.patchTraits', async () => {
-        // One statement on the happy path; the conditions are re-checked under the row lock.
-        const result = await pool.query<ProfileRow>(
-          `WITH p AS (
-             UPDATE ${profiles}
-             SET traits = (traits || $3::jsonb) - $4::text[], version = version + 1, updated_at = $5
-             WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL
-               AND ($6::integer IS NULL OR version = $6::integer)
-             RETURNING *
-           )
-           SELECT ${recordColumns('p')} FROM p`,
-          [
-            workspaceId,
-            id,
-            JSON.stringify(parsed.set),
-            parsed.unset,
-            clock.now(),
-            parsed.expectedVersion ?? null,
-          ],
-        );
-        const row = result.rows[0];
-        if (row) return toRecord(row);
-        // Nothing matched: say why, in the order the memory store checks.
-        const current = (
-          await pool.query<{ merged_into: string | null; version: number }>(
-            `SELECT merged_into, version FROM ${profiles} WHERE workspace_id = $1 AND id = $2`,
-            [workspaceId, id],
-          )
-        ).rows[0];
-        assertCanonical(current, id, 'patch traits of');
-        throw new ConflictError(
-          `Profile ${id} is at version ${current!.version}, not ${parsed.expectedVersion}`,
-        );
-      });
+      return guard('profiles.patchTraits', () => patchTraitsOn(pool, workspaceId, parsed));
     },
 
     async merge(workspaceId, input) {
@@ -537,28 +632,7 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
     async mergeMany(workspaceId, inputs) {
       const parsed = parseMergeInputs(workspaceId, inputs);
       if (parsed.length === 0) return [];
-      return inTransaction(pool, 'profiles.mergeMany', async (client) => {
-        // Every profile of the call is locked up front, in id order, so calls never deadlock.
-        const ids = [...new Set(parsed.flatMap((merge) => [merge.into, merge.from]))];
-        const locked = await lockProfiles(client, workspaceId, ids);
-        const state = new Map(locked.rows.map((row) => [row.id, row]));
-        // Merges of distinct profiles do not see each other: one statement does them all.
-        if (ids.length === parsed.length * 2) {
-          for (const merge of parsed) {
-            assertCanonical(state.get(merge.into), merge.into, 'merge into');
-            assertCanonical(state.get(merge.from), merge.from, 'merge');
-          }
-          return mergeDisjoint(client, workspaceId, parsed);
-        }
-        const results: MergeResult[] = [];
-        for (const merge of parsed) {
-          assertCanonical(state.get(merge.into), merge.into, 'merge into');
-          assertCanonical(state.get(merge.from), merge.from, 'merge');
-          results.push(await mergeLocked(client, workspaceId, merge));
-          state.set(merge.from, { id: merge.from, merged_into: merge.into });
-        }
-        return results;
-      });
+      return inTransaction(pool, 'profiles.mergeMany', (client) => mergeManyOn(client, workspaceId, parsed));
     },
 
     async unmerge(workspaceId, input) {
@@ -677,4 +751,5 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
       });
     },
   };
+  return { store, applyWrites };
 }

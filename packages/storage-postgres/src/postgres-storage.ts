@@ -1,7 +1,9 @@
 import {
+  assertEventsAppended,
   type Clock,
   createIdGenerator,
   type IdGenerator,
+  noEventsAppended,
   parseCommit,
   type SqlAccess,
   type Storage,
@@ -90,31 +92,50 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
     },
   };
   const work = postgresWork(context);
+  const eventStore = postgresEventStore(context);
+  const profileStore = postgresProfileStore(context);
   return {
     name: 'postgres',
     capabilities: { sql: true, persistent: true, multiProcess: true },
-    events: postgresEventStore(context),
-    profiles: postgresProfileStore(context),
+    events: eventStore.store,
+    profiles: profileStore.store,
     leases: postgresLeaseStore(context),
     documents: postgresDocumentStore(context),
     work: work.queue,
     async commit(workspaceId, input) {
       const parsed = parseCommit(workspaceId, input);
       const now = clock.now();
-      // Work first, documents last (the order CommitInput documents); any throw rolls back all.
+      // In the order CommitInput documents; any throw rolls back all.
       const steps = async (client: Queryable) => {
         await work.completeRows(client, workspaceId, parsed.complete, now);
         await work.cancelRows(client, workspaceId, parsed.cancel);
         const scheduled = await work.scheduleRows(client, workspaceId, parsed.schedule, now);
+        await profileStore.applyWrites(client, workspaceId, parsed.profiles);
+        const appended =
+          parsed.events === null
+            ? noEventsAppended()
+            : assertEventsAppended(
+                await eventStore.insert(client, workspaceId, parsed.events, input.events ?? []),
+                parsed.eventsMustBeNew,
+              );
         const { documents } = context.tables;
         const versions = await writeDocuments(client, documents, workspaceId, parsed.documents, now);
-        return { scheduled, documents: storedDocuments(parsed.documents, versions, now) };
+        return { scheduled, appended, documents: storedDocuments(parsed.documents, versions, now) };
       };
       // A commit that writes with one statement is atomic on its own: no transaction, one round trip.
-      const kinds = [parsed.complete, parsed.cancel, parsed.schedule, parsed.documents];
+      const kinds = [
+        parsed.complete,
+        parsed.cancel,
+        parsed.schedule,
+        parsed.documents,
+        parsed.profiles,
+        parsed.events?.events ?? [],
+      ];
       const oneStatement =
         kinds.filter((list) => list.length > 0).length <= 1 &&
         new Set(parsed.schedule.map((item) => item.ifExists)).size <= 1 &&
+        parsed.profiles.length === 0 &&
+        !parsed.eventsMustBeNew &&
         parsed.documents.every((document) => document.expectedVersion === undefined);
       return oneStatement
         ? withRetry('commit', () => steps(context.pool))

@@ -1,4 +1,5 @@
 import {
+  type AppendResult,
   type CxEvent,
   decodeCursor,
   type EventStore,
@@ -29,7 +30,10 @@ const toEvent = (row: EventRow) => JSON.parse(row.body) as CxEvent;
  * The {@link EventStore} on SQLite. Behaves exactly like the in-memory reference: scan pages by
  * `seq` (append order), listByProfile by `(ts, seq)`, cursors in the same encoding.
  */
-export function sqliteEventStore(db: Database): EventStore {
+export function sqliteEventStore(db: Database): {
+  store: EventStore;
+  insert(workspaceId: string, prepared: PreparedAppend): AppendResult;
+} {
   // Statements are prepared once: preparing is the costly part of a better-sqlite3 call.
   const insert = prepare<[string, string, string, number, string | null, string]>(
     db,
@@ -116,7 +120,14 @@ export function sqliteEventStore(db: Database): EventStore {
     return inserted;
   });
 
-  return {
+  /** Stores a validated batch's new events (inside a commit's transaction when there is one). */
+  const insertPrepared = (workspaceId: string, prepared: PreparedAppend): AppendResult => {
+    if (prepared.events.length === 0) return finishAppend(prepared, () => false);
+    const inserted = insertBatch(workspaceId, prepared);
+    return finishAppend(prepared, (_event, index) => inserted[index] === 1);
+  };
+
+  const store: EventStore = {
     async append(workspaceId, batch) {
       return guard('events.append', () => {
         const prepared = prepareAppend(workspaceId, batch);
@@ -208,6 +219,7 @@ export function sqliteEventStore(db: Database): EventStore {
       });
     },
   };
+  return { store, insert: insertPrepared };
 }
 
 /** The seq a scan cursor or log position points after; 0 for the beginning. */

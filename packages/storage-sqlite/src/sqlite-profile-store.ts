@@ -8,6 +8,7 @@ import {
   type IdGenerator,
   identifierKey,
   NotFoundError,
+  type ParsedProfileWrite,
   type ProfileRecord,
   type ProfileStore,
   parseCreateProfile,
@@ -63,7 +64,10 @@ const toRecord = (row: ProfileRow, identifiers: Identifier[]): ProfileRecord => 
  * The {@link ProfileStore} on SQLite. Every call runs in one transaction (immediate for
  * writes), so a merge, a create with identifiers or a delete of a merge tree is all or nothing.
  */
-export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfileStoreOptions): ProfileStore {
+export function sqliteProfileStore(
+  db: Database,
+  { clock, newId }: SqliteProfileStoreOptions,
+): { store: ProfileStore; applyWrites(workspaceId: string, writes: readonly ParsedProfileWrite[]): void } {
   const columns = 'id, traits, merged_into, created_at, updated_at, version';
   const selectProfile = prepare<[string, string], ProfileRow>(
     db,
@@ -349,7 +353,19 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
     };
   });
 
-  return {
+  /** A commit's profile writes, in order, inside the commit's transaction (each a savepoint). */
+  const applyWrites = (workspaceId: string, writes: readonly ParsedProfileWrite[]): void => {
+    for (const write of writes) {
+      if (write.op === 'create') create(workspaceId, write.profile);
+      else if (write.op === 'addIdentifiers') addIdentifiers(workspaceId, write.profileId, write.identifiers);
+      else if (write.op === 'removeIdentifiers')
+        removeIdentifiers(workspaceId, write.profileId, write.identifiers);
+      else if (write.op === 'patchTraits') patchTraits(workspaceId, write.patch);
+      else merge(workspaceId, write.merge);
+    }
+  };
+
+  const store: ProfileStore = {
     async create(workspaceId, input) {
       return guard('profiles.create', () =>
         create.immediate(workspaceId, parseCreateProfile(workspaceId, input)),
@@ -445,4 +461,5 @@ export function sqliteProfileStore(db: Database, { clock, newId }: SqliteProfile
       );
     },
   };
+  return { store, applyWrites };
 }

@@ -1,5 +1,7 @@
 import {
+  assertEventsAppended,
   createIdGenerator,
+  noEventsAppended,
   parseCommit,
   parseOrThrow,
   type SqlAccess,
@@ -85,16 +87,24 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): Storage {
       };
       const documents = sqliteDocuments(db, { clock });
       const work = sqliteWork(db, { clock });
-      // Work first, documents last (the order CommitInput documents); any throw rolls back all.
+      const events = sqliteEventStore(db);
+      const profiles = sqliteProfileStore(db, { clock, newId });
+      // In the order CommitInput documents; any throw rolls back all.
       const commit = db.transaction((workspaceId: string, parsed: ReturnType<typeof parseCommit>) => {
         const now = clock.now();
         for (const claim of parsed.complete) work.completeRow(workspaceId, claim, now);
         for (const { queue, key } of parsed.cancel) work.cancelRow(workspaceId, queue, key);
         const scheduled = work.scheduleRows(workspaceId, parsed.schedule, now);
+        profiles.applyWrites(workspaceId, parsed.profiles);
+        const appended =
+          parsed.events === null
+            ? noEventsAppended()
+            : assertEventsAppended(events.insert(workspaceId, parsed.events), parsed.eventsMustBeNew);
         const written = documents.writeMany(workspaceId, parsed.documents);
         const updatedAt = new Date(written.at).toISOString();
         return {
           scheduled,
+          appended,
           documents: parsed.documents.map((input, index) => ({
             collection: input.collection,
             key: input.key,
@@ -107,8 +117,8 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): Storage {
       return {
         name: 'sqlite',
         capabilities: { sql: true, persistent: !db.memory, multiProcess: false },
-        events: sqliteEventStore(db),
-        profiles: sqliteProfileStore(db, { clock, newId }),
+        events: events.store,
+        profiles: profiles.store,
         leases: sqliteLeaseStore(db, { clock }),
         documents: documents.store,
         work: work.queue,

@@ -1,8 +1,9 @@
 import type { CxEvent } from '../events/cx-event';
 import { decodeCursor, encodeCursor } from '../ports/cursor';
-import type { EventStore } from '../ports/event-store';
+import type { AppendResult, EventStore } from '../ports/event-store';
 import {
   finishAppend,
+  type PreparedAppend,
   parseId,
   parseIds,
   parseLogPosition,
@@ -43,8 +44,15 @@ function firstAfter(rows: readonly StoredRow[], position: string | null): number
 
 const compareAsc = (a: StoredRow, b: StoredRow) => a.ts - b.ts || a.seq - b.seq;
 
-/** The reference {@link EventStore}: every adapter must behave exactly like this one. */
-export function memoryEventStore(): EventStore {
+/**
+ * The reference {@link EventStore} (every adapter must behave exactly like this one), and how a
+ * commit checks and appends events.
+ */
+export function memoryEvents(): {
+  store: EventStore;
+  insert(workspaceId: string, prepared: PreparedAppend): AppendResult;
+  check(workspaceId: string, prepared: PreparedAppend): AppendResult;
+} {
   const workspaces = new Map<string, WorkspaceLog>();
   let nextSeq = 1;
 
@@ -57,31 +65,41 @@ export function memoryEventStore(): EventStore {
     return log;
   };
 
-  return {
+  /** Stores the new events of a validated batch; the other ones are reported, never stored. */
+  const insert = (workspaceId: string, prepared: PreparedAppend): AppendResult => {
+    const log = logOf(workspaceId);
+    const inserted = new Set<number>();
+    prepared.events.forEach((event, index) => {
+      if (log.byMessageId.has(event.messageId)) return;
+      const row: StoredRow = {
+        seq: nextSeq++,
+        ts: prepared.timestamps[index]!,
+        messageId: event.messageId,
+        type: event.type,
+        profileId: event.profileId ?? null,
+        json: JSON.stringify(event),
+      };
+      log.rows.push(row);
+      log.byMessageId.set(row.messageId, row);
+      if (row.profileId !== null) {
+        const list = log.byProfile.get(row.profileId);
+        if (list) list.push(row);
+        else log.byProfile.set(row.profileId, [row]);
+      }
+      inserted.add(index);
+    });
+    return finishAppend(prepared, (_event, index) => inserted.has(index));
+  };
+
+  /** What {@link insert} would report, without storing anything. */
+  const check = (workspaceId: string, prepared: PreparedAppend): AppendResult => {
+    const log = workspaces.get(workspaceId);
+    return finishAppend(prepared, (event) => log?.byMessageId.has(event.messageId) !== true);
+  };
+
+  const store: EventStore = {
     async append(workspaceId, batch) {
-      const prepared = prepareAppend(workspaceId, batch);
-      const log = logOf(workspaceId);
-      const inserted = new Set<number>();
-      prepared.events.forEach((event, index) => {
-        if (log.byMessageId.has(event.messageId)) return;
-        const row: StoredRow = {
-          seq: nextSeq++,
-          ts: prepared.timestamps[index]!,
-          messageId: event.messageId,
-          type: event.type,
-          profileId: event.profileId ?? null,
-          json: JSON.stringify(event),
-        };
-        log.rows.push(row);
-        log.byMessageId.set(row.messageId, row);
-        if (row.profileId !== null) {
-          const list = log.byProfile.get(row.profileId);
-          if (list) list.push(row);
-          else log.byProfile.set(row.profileId, [row]);
-        }
-        inserted.add(index);
-      });
-      return finishAppend(prepared, (_event, index) => inserted.has(index));
+      return insert(workspaceId, prepareAppend(workspaceId, batch));
     },
 
     async get(workspaceId, messageId) {
@@ -180,4 +198,5 @@ export function memoryEventStore(): EventStore {
       return deleted;
     },
   };
+  return { store, insert, check };
 }

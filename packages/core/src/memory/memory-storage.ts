@@ -1,11 +1,12 @@
 import { type Clock, systemClock } from '../clock/clock';
 import { createIdGenerator, type IdGenerator } from '../ids/ulid';
+import { assertEventsAppended, noEventsAppended } from '../ports/events-not-appended';
 import type { Storage } from '../ports/storage';
 import { parseCommit } from '../ports/work-inputs';
 import { memoryDocuments } from './memory-document-store';
-import { memoryEventStore } from './memory-event-store';
+import { memoryEvents } from './memory-event-store';
 import { memoryLeaseStore } from './memory-lease-store';
-import { memoryProfileStore } from './memory-profile-store';
+import { memoryProfiles } from './memory-profile-store';
 import { memoryWork } from './memory-work-queue';
 
 /** Options for {@link memoryStorage}. */
@@ -32,11 +33,13 @@ export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
   const newId = options.newId ?? createIdGenerator(clock);
   const documents = memoryDocuments({ clock });
   const work = memoryWork({ clock });
+  const events = memoryEvents();
+  const profiles = memoryProfiles({ clock, newId });
   return {
     name: 'memory',
     capabilities: { sql: false, persistent: false, multiProcess: false },
-    events: memoryEventStore(),
-    profiles: memoryProfileStore({ clock, newId }),
+    events: events.store,
+    profiles: profiles.store,
     leases: memoryLeaseStore({ clock }),
     documents: documents.store,
     work: work.queue,
@@ -45,8 +48,15 @@ export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
       // Check everything, then write everything, with no await between: one atomic step.
       documents.check(workspaceId, parsed.documents);
       work.check(workspaceId, parsed);
+      if (parsed.events !== null) {
+        assertEventsAppended(events.check(workspaceId, parsed.events), parsed.eventsMustBeNew);
+      }
+      // Profile writes are checked as they apply, and undone together if one fails.
+      profiles.applyWrites(workspaceId, parsed.profiles);
+      const appended =
+        parsed.events === null ? noEventsAppended() : events.insert(workspaceId, parsed.events);
       const scheduled = work.apply(workspaceId, parsed);
-      return { documents: documents.write(workspaceId, parsed.documents), scheduled };
+      return { documents: documents.write(workspaceId, parsed.documents), scheduled, appended };
     },
     async close() {},
   };

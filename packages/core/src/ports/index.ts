@@ -1,4 +1,4 @@
-export type { CommitInput, CommitResult } from './commit';
+export type { CommitInput, CommitResult, ProfileWrite } from './commit';
 export { compareKeys } from './compare-keys';
 export { decodeCursor, encodeCursor } from './cursor';
 export type { DocumentListQuery, DocumentStore, PutDocumentInput, StoredDocument } from './document-store';
@@ -11,6 +11,7 @@ export type {
   ReadLogQuery,
   ScanQuery,
 } from './event-store';
+export { assertEventsAppended, EventsNotAppendedError, noEventsAppended } from './events-not-appended';
 export {
   finishAppend,
   jsonClone,
@@ -59,6 +60,7 @@ export {
   type UnmergeInput,
   type UnmergeResult,
 } from './profile-store';
+export { MAX_PROFILE_WRITES, type ParsedProfileWrite, parseProfileWrites } from './profile-write-inputs';
 export type { SqlAccess, SqlTables, Storage, StorageCapabilities } from './storage';
 export {
   MAX_WORK_BATCH,

@@ -7,9 +7,12 @@ import {
   documentKeySchema,
   jsonDocument,
   MAX_LEASE_MS,
+  type PreparedAppend,
   parseDocumentPutMany,
+  prepareAppend,
 } from './inputs';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
+import { type ParsedProfileWrite, parseProfileWrites } from './profile-write-inputs';
 import type { WorkItem } from './work-queue';
 
 /*
@@ -209,6 +212,9 @@ const commitSchema = z.strictObject({
     .max(MAX_WORK_BATCH)
     .optional(),
   complete: z.array(workClaimSchema).max(MAX_WORK_BATCH).optional(),
+  profiles: z.array(z.unknown()).optional(),
+  events: z.array(z.unknown()).optional(),
+  eventsMustBeNew: z.boolean().optional(),
 });
 
 /** A validated commit, every list present. */
@@ -217,9 +223,16 @@ export interface ParsedCommit {
   schedule: ParsedSchedule[];
   cancel: { queue: string; key: string }[];
   complete: ParsedWorkClaim[];
+  profiles: ParsedProfileWrite[];
+  /** The events, validated as `append` does; `null` when the commit has none. */
+  events: PreparedAppend | null;
+  eventsMustBeNew: boolean;
 }
 
-/** Validates a commit: documents as `putMany`, work as `schedule`, `cancel` and `complete`. */
+/**
+ * Validates a commit: documents as `putMany`, work as `schedule`, `cancel` and `complete`, profile
+ * writes as their ProfileStore methods, events as `append`.
+ */
 export function parseCommit(workspaceId: unknown, input: unknown): ParsedCommit {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(commitSchema, input, 'commit');
@@ -228,5 +241,8 @@ export function parseCommit(workspaceId: unknown, input: unknown): ParsedCommit 
     schedule: toParsedSchedule(parsed.schedule ?? []),
     cancel: (parsed.cancel ?? []).map(({ queue, key }) => ({ queue, key })),
     complete: (parsed.complete ?? []).map(({ queue, key, token }) => ({ queue, key, token })),
+    profiles: parsed.profiles === undefined ? [] : parseProfileWrites(workspaceId, parsed.profiles),
+    events: parsed.events === undefined ? null : prepareAppend(workspaceId, parsed.events),
+    eventsMustBeNew: parsed.eventsMustBeNew ?? false,
   };
 }

@@ -7,6 +7,7 @@
 export {
   capabilityChecks,
   commitChecks,
+  commitProfileChecks,
   consumerChecks,
   documentStoreChecks,
   eventLogChecks,

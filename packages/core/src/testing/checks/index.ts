@@ -1,6 +1,7 @@
 import type { ConformanceCheck } from '../conformance-types';
 import { capabilityChecks } from './capability-checks';
 import { commitChecks } from './commit-checks';
+import { commitProfileChecks } from './commit-profile-checks';
 import { consumerChecks } from './consumer-checks';
 import { documentStoreChecks } from './document-store-checks';
 import { eventLogChecks } from './event-log-checks';
@@ -19,6 +20,7 @@ export const storageConformanceChecks: readonly ConformanceCheck[] = [
   ...documentStoreChecks,
   ...workQueueChecks,
   ...commitChecks,
+  ...commitProfileChecks,
   ...consumerChecks,
   ...workspaceChecks,
   ...capabilityChecks,
@@ -27,6 +29,7 @@ export const storageConformanceChecks: readonly ConformanceCheck[] = [
 export {
   capabilityChecks,
   commitChecks,
+  commitProfileChecks,
   consumerChecks,
   documentStoreChecks,
   eventLogChecks,
