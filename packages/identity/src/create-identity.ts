@@ -76,6 +76,12 @@ export interface Identity {
   exportPerson(workspaceId: string, ref: ProfileRef): Promise<PersonExport>;
   /** Adds a section to every 360° view, under `extensions[name]`. */
   registerProfileExtension(name: string, extension: ProfileExtension): void;
+  /**
+   * Settles once the bus notifications of every operation finished so far are published. They go
+   * out after each operation returns (never inside it); await this before closing the bus, or in
+   * a test that reads what subscribers saw.
+   */
+  notified(): Promise<void>;
 }
 
 const optionsSchema = z.object({
@@ -143,6 +149,7 @@ export function createIdentity(options: IdentityOptions): Identity {
     config,
     newId: createIdGenerator(clock),
     recent: new RecentMessages(config.dedupe.windowMs, config.dedupe.maxEntries),
+    notifications: Promise.resolve(),
   };
   const extensions = new Map<string, ProfileExtension>();
 
@@ -177,6 +184,8 @@ export function createIdentity(options: IdentityOptions): Identity {
     suppress: (workspaceId, ref) => suppressPerson(runtime, workspaceId, ref),
     unsuppress: (workspaceId, ref) => unsuppressPerson(runtime, workspaceId, ref),
     exportPerson: (workspaceId, ref) => exportPerson(runtime, workspaceId, ref, extensions),
+
+    notified: () => runtime.notifications,
 
     registerProfileExtension(name, extension) {
       const key = parseOrThrow(extensionNameSchema, name, 'extension name');

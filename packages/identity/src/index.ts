@@ -23,6 +23,7 @@ export {
   type ProfileEventsOptions,
 } from './create-identity';
 export type { DecisionKind, DecisionRule, IdentityDecision } from './decisions/decision';
+export { IDENTITY_EVENTS, IDENTITY_LIBRARY, isIdentityEvent } from './events/identity-events';
 export type { MergeLogEntry, ProfileSnapshot } from './graph/merge-log';
 export type { UnmergeOutcome } from './graph/unmerge';
 export { normalizeIdentifierValue } from './identifiers/normalize-identifier';

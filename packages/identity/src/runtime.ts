@@ -10,6 +10,8 @@ export interface IdentityRuntime {
   config: IdentityConfig;
   newId: IdGenerator;
   recent: RecentMessages;
+  /** Settles once every bus notification queued so far is published (see `notifyLater`). */
+  notifications: Promise<void>;
 }
 
 /** The runtime's clock as a UTC ISO string. */

@@ -8,21 +8,19 @@ describe('concurrent writers', () => {
     const clock = new ManualClock('2026-03-01T00:00:00Z');
     const base = memoryStorage({ clock });
     let raced = false;
-    // Another process merges the profile away just before this one patches its traits.
+    // Another process merges the profile away between this one's reads and its commit.
     const storage: Storage = {
       ...base,
-      profiles: {
-        ...base.profiles,
-        async patchTraits(ws, profileId, patch) {
-          if (!raced) {
-            raced = true;
-            const other = await base.profiles.create(ws, {
-              identifiers: [{ type: 'user_id', value: 'other' }],
-            });
-            await base.profiles.merge(ws, { into: other.id, from: profileId });
-          }
-          return base.profiles.patchTraits(ws, profileId, patch);
-        },
+      async commit(ws, input) {
+        const patch = input.profiles?.find((write) => write.op === 'patchTraits');
+        if (!raced && patch?.op === 'patchTraits') {
+          raced = true;
+          const other = await base.profiles.create(ws, {
+            identifiers: [{ type: 'user_id', value: 'other' }],
+          });
+          await base.profiles.merge(ws, { into: other.id, from: patch.profileId });
+        }
+        return base.commit(ws, input);
       },
     };
     const identity = createIdentity({ storage, clock });

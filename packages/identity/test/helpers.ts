@@ -1,5 +1,5 @@
 import { type CxBusEvents, createLocalBus, ManualClock, memoryStorage, type Storage } from '@cx/core';
-import { createIdentity, type IdentityConfigInput, type IdentityDecision } from '../src';
+import { createIdentity, type Identity, type IdentityConfigInput, type IdentityDecision } from '../src';
 
 export const WS = 'acme';
 
@@ -16,8 +16,29 @@ export function setup(config: IdentityConfigInput = {}, storage?: Storage) {
   bus.subscribe('identity.profile.merged', (payload) => {
     merged.push(payload);
   });
-  const identity = createIdentity({ storage: store, bus, clock, config });
+  const identity = settled(createIdentity({ storage: store, bus, clock, config }));
   return { identity, storage: store, clock, bus, decisions, merged };
+}
+
+/**
+ * The identity with every operation awaiting its bus notifications too, so a test reads what
+ * subscribers saw right after the call (notifications go out after an operation returns).
+ */
+export function settled(identity: Identity): Identity {
+  return new Proxy(identity, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function' || name === 'notified' || name === 'registerProfileExtension')
+        return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } finally {
+          await target.notified();
+        }
+      };
+    },
+  });
 }
 
 let counter = 0;

@@ -36,10 +36,10 @@ describe('collection', () => {
     const event = track({ anonymousId: 'a-1' });
     expect((await identity.ingest(WS, [event])).accepted).toBe(1);
     const appends: number[] = [];
-    const original = storage.events.append.bind(storage.events);
-    storage.events.append = async (ws, events) => {
-      appends.push(events.length);
-      return original(ws, events);
+    const original = storage.commit.bind(storage);
+    storage.commit = async (ws, input) => {
+      if (input.events) appends.push(input.events.length);
+      return original(ws, input);
     };
     const again = await identity.ingest(WS, [event, event]);
     expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
@@ -210,7 +210,12 @@ describe('collection', () => {
       { type: 'user_id', value: 'u-1' },
       { limit: 2, cursor: first.nextCursor },
     );
-    expect(second.items.map((e) => e.timestamp)).toEqual(['2026-01-01T00:00:03.000Z']);
+    // The merge the third event caused is on the person too, at the time it happened.
+    expect(second.items.map((e) => e.timestamp)).toEqual([
+      '2026-01-01T00:00:03.000Z',
+      '2026-03-01T10:00:00.000Z',
+    ]);
+    expect(second.items[1]).toMatchObject({ type: 'track', event: 'Profile Merged' });
     expect(second.nextCursor).toBeNull();
   });
 

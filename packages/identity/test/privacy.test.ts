@@ -17,7 +17,8 @@ describe('privacy', () => {
     const keep = await identity.ingest(WS, [identify({ userId: 'u-2' }, { email: 'stay@x.io' })]);
     const person = await identity.getProfile(WS, { type: 'email', value: 'gone@x.io' });
     const outcome = await identity.deletePerson(WS, { type: 'email', value: 'gone@x.io' });
-    expect(outcome).toMatchObject({ events: 3, identifiers: 3 });
+    // The three events and the `Profile Merged` the third one caused.
+    expect(outcome).toMatchObject({ events: 4, identifiers: 3 });
     expect(outcome.profileIds.sort()).toEqual([person!.id, ...person!.mergedProfileIds].sort());
     expect(deleted).toEqual([outcome.profileIds]);
 
@@ -37,9 +38,18 @@ describe('privacy', () => {
     const tombstones = await storage.documents.list(WS, 'identity.flags');
     expect(tombstones.items).toHaveLength(3);
     expect(JSON.stringify(tombstones.items)).not.toContain('gone@x.io');
-    expect((await storage.events.scan(WS)).items.map((e) => e.profileId)).toEqual([
-      keep.results[0]!.profileId,
-    ]);
+    // What is left in the log: the other person's event, and the deletion itself, which names
+    // only profile ids and belongs to no profile.
+    const log = (await storage.events.scan(WS)).items;
+    expect(log.map((e) => e.profileId ?? null)).toEqual([keep.results[0]!.profileId, null]);
+    expect(log[1]).toMatchObject({
+      event: 'Profile Deleted',
+      properties: { profileIds: expect.arrayContaining(outcome.profileIds) },
+    });
+    expect(JSON.stringify(log[1])).not.toContain('gone@x.io');
+    expect(JSON.stringify(log[1])).not.toContain('u-1');
+    // Running the deletion's first step again (after a crash) adds no second event.
+    expect(log.filter((e) => e.type === 'track' && e.event === 'Profile Deleted')).toHaveLength(1);
 
     const replay = await identity.ingest(WS, events);
     expect(replay.results.map((r) => [r.status, r.code])).toEqual([
@@ -114,7 +124,12 @@ describe('privacy', () => {
     expect(json.profile.traits).toEqual({ email: 'me@x.io', name: 'Me' });
     expect(json.profile.consent).toEqual({ ads: false });
     expect(json.profiles).toHaveLength(2);
-    expect(json.events).toHaveLength(3);
+    expect(json.events.map((e: { event?: string; type: string }) => e.event ?? e.type)).toEqual([
+      'Product Viewed',
+      'identify',
+      'Product Viewed',
+      'Profile Merged',
+    ]);
     expect(json.decisions.map((d: { kind: string }) => d.kind)).toEqual(['merged']);
     expect(json.merges).toHaveLength(1);
     expect(json.merges[0].before.from.identifiers).toEqual([{ type: 'anonymous_id', value: 'a-1' }]);

@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CxEvent, memoryStorage, type Storage } from '@cx/core';
-import { createIdentity, type Identity } from '@cx/identity';
+import { createIdentity, type Identity, isIdentityEvent } from '@cx/identity';
 
 /** Starts a node:http server on a free loopback port. */
 export async function listen(
@@ -26,12 +26,17 @@ export function realIdentity(): {
   identity: Identity;
   storage: Storage;
   stored: (workspaceId: string) => Promise<CxEvent[]>;
+  /** Every event of the workspace's log, identity's own included. */
+  log: (workspaceId: string) => Promise<CxEvent[]>;
 } {
   const storage = memoryStorage();
   return {
     identity: createIdentity({ storage }),
     storage,
-    stored: async (workspaceId) => (await storage.events.scan(workspaceId, { limit: 10_000 })).items,
+    // The events clients sent; identity's own (`Profile Merged`...) are left out.
+    stored: async (workspaceId) =>
+      (await storage.events.scan(workspaceId, { limit: 10_000 })).items.filter((e) => !isIdentityEvent(e)),
+    log: async (workspaceId) => (await storage.events.scan(workspaceId, { limit: 10_000 })).items,
   };
 }
 

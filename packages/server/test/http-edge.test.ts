@@ -46,7 +46,7 @@ describe('collection routes', () => {
   });
 
   it('accepts all six call types', async () => {
-    const { url, stored } = await start();
+    const { url, stored, log } = await start();
     const calls = {
       identify: { userId: 'u1', traits: { email: 'a@b.co' } },
       track: track(),
@@ -60,6 +60,9 @@ describe('collection routes', () => {
       expect(response.status, type).toBe(200);
     }
     expect((await stored('acme')).map((event) => event.type)).toEqual(Object.keys(calls));
+    // The alias joined a1's profile to u1's: the merge is in the log right after it.
+    const last = (await log('acme')).at(-1);
+    expect(last).toMatchObject({ type: 'track', event: 'Profile Merged' });
   });
 
   it('merges the batch context and integrations into each item, the item winning', async () => {

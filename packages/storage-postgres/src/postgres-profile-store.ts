@@ -20,6 +20,7 @@ import {
   parseMergeInputs,
   parseTraitPatch,
   parseUnmergeInput,
+  type UnmergeResult,
 } from '@cx/core';
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { PostgresContext } from './context';
@@ -505,6 +506,65 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
     return results;
   };
 
+  /** Undoes a merge, both profiles locked in id order. */
+  const unmergeOn = async (
+    client: Queryable,
+    workspaceId: string,
+    parsed: ReturnType<typeof parseUnmergeInput>,
+  ): Promise<UnmergeResult> => {
+    const { into, from } = parsed;
+    const state = await lockPair(client, workspaceId, into, from);
+    assertCanonical(state.get(into), into, 'unmerge from');
+    const merged = state.get(from);
+    if (!merged) throw new NotFoundError(`Profile ${from} not found`);
+    if (merged.merged_into !== into) throw new ConflictError(`Profile ${from} is not merged into ${into}`);
+    // The two lists must be exactly what `into` holds now, or the caller read stale state.
+    const held = await client.query<{ type: string; value: string }>(
+      `SELECT type, value FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $2`,
+      [workspaceId, into],
+    );
+    const heldKeys = new Set(held.rows.map(identifierKey));
+    const given = [...parsed.intoIdentifiers, ...parsed.fromIdentifiers];
+    if (
+      given.length !== heldKeys.size ||
+      given.some((identifier) => !heldKeys.has(identifierKey(identifier)))
+    ) {
+      throw new ConflictError(`The identifiers of profile ${into} changed; read it again`);
+    }
+    // Each identifier gets its owner and its position in the list it was given in.
+    if (given.length > 0) {
+      await client.query(
+        `UPDATE ${identifiers} AS ident SET profile_id = u.owner, ordinal = u.n
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(type, value, owner, n)
+         WHERE ident.workspace_id = $1 AND ident.type = u.type AND ident.value = u.value`,
+        [
+          workspaceId,
+          ...columnsOf(given),
+          given.map((_, index) => (index < parsed.intoIdentifiers.length ? into : from)),
+          given.map((_, index) =>
+            index < parsed.intoIdentifiers.length ? index + 1 : index - parsed.intoIdentifiers.length + 1,
+          ),
+        ],
+      );
+    }
+    await client.query(
+      `UPDATE ${profiles} AS p
+       SET traits = CASE WHEN p.id = $2 THEN $4::jsonb ELSE $5::jsonb END,
+           merged_into = NULL, version = p.version + 1, updated_at = $6
+       WHERE p.workspace_id = $1 AND p.id IN ($2, $3)`,
+      [
+        workspaceId,
+        into,
+        from,
+        JSON.stringify(parsed.intoTraits),
+        JSON.stringify(parsed.fromTraits),
+        clock.now(),
+      ],
+    );
+    const records = await readRecords(client, workspaceId, [into, from]);
+    return { into: records.get(into)!, from: records.get(from)! };
+  };
+
   /**
    * A commit's profile writes, in order, on the commit's transaction. Consecutive creates go in
    * one statement and consecutive merges in one locked batch.
@@ -539,6 +599,7 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
           else if (each.op === 'removeIdentifiers')
             await removeIdentifiersOn(client, workspaceId, each.profileId, each.identifiers);
           else if (each.op === 'patchTraits') await patchTraitsOn(client, workspaceId, each.patch);
+          else if (each.op === 'unmerge') await unmergeOn(client, workspaceId, each.unmerge);
         }
       }
     }
@@ -637,60 +698,7 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
 
     async unmerge(workspaceId, input) {
       const parsed = parseUnmergeInput(workspaceId, input);
-      const { into, from } = parsed;
-      return inTransaction(pool, 'profiles.unmerge', async (client) => {
-        const state = await lockPair(client, workspaceId, into, from);
-        assertCanonical(state.get(into), into, 'unmerge from');
-        const merged = state.get(from);
-        if (!merged) throw new NotFoundError(`Profile ${from} not found`);
-        if (merged.merged_into !== into)
-          throw new ConflictError(`Profile ${from} is not merged into ${into}`);
-        // The two lists must be exactly what `into` holds now, or the caller read stale state.
-        const held = await client.query<{ type: string; value: string }>(
-          `SELECT type, value FROM ${identifiers} WHERE workspace_id = $1 AND profile_id = $2`,
-          [workspaceId, into],
-        );
-        const heldKeys = new Set(held.rows.map(identifierKey));
-        const given = [...parsed.intoIdentifiers, ...parsed.fromIdentifiers];
-        if (
-          given.length !== heldKeys.size ||
-          given.some((identifier) => !heldKeys.has(identifierKey(identifier)))
-        ) {
-          throw new ConflictError(`The identifiers of profile ${into} changed; read it again`);
-        }
-        // Each identifier gets its owner and its position in the list it was given in.
-        if (given.length > 0) {
-          await client.query(
-            `UPDATE ${identifiers} AS ident SET profile_id = u.owner, ordinal = u.n
-             FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(type, value, owner, n)
-             WHERE ident.workspace_id = $1 AND ident.type = u.type AND ident.value = u.value`,
-            [
-              workspaceId,
-              ...columnsOf(given),
-              given.map((_, index) => (index < parsed.intoIdentifiers.length ? into : from)),
-              given.map((_, index) =>
-                index < parsed.intoIdentifiers.length ? index + 1 : index - parsed.intoIdentifiers.length + 1,
-              ),
-            ],
-          );
-        }
-        await client.query(
-          `UPDATE ${profiles} AS p
-           SET traits = CASE WHEN p.id = $2 THEN $4::jsonb ELSE $5::jsonb END,
-               merged_into = NULL, version = p.version + 1, updated_at = $6
-           WHERE p.workspace_id = $1 AND p.id IN ($2, $3)`,
-          [
-            workspaceId,
-            into,
-            from,
-            JSON.stringify(parsed.intoTraits),
-            JSON.stringify(parsed.fromTraits),
-            clock.now(),
-          ],
-        );
-        const records = await readRecords(client, workspaceId, [into, from]);
-        return { into: records.get(into)!, from: records.get(from)! };
-      });
+      return inTransaction(pool, 'profiles.unmerge', (client) => unmergeOn(client, workspaceId, parsed));
     },
 
     async members(workspaceId, profileId) {

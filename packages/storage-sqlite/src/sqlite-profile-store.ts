@@ -361,6 +361,7 @@ export function sqliteProfileStore(
       else if (write.op === 'removeIdentifiers')
         removeIdentifiers(workspaceId, write.profileId, write.identifiers);
       else if (write.op === 'patchTraits') patchTraits(workspaceId, write.patch);
+      else if (write.op === 'unmerge') unmerge(workspaceId, write.unmerge);
       else merge(workspaceId, write.merge);
     }
   };

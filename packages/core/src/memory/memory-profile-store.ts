@@ -181,6 +181,30 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     return copy(record);
   };
 
+  const unmerge = (space: WorkspaceProfiles, parsed: ReturnType<typeof parseUnmergeInput>) => {
+    const into = canonical(space, parsed.into, 'unmerge from');
+    const from = space.profiles.get(parsed.from);
+    if (!from) throw new NotFoundError(`Profile ${parsed.from} not found`);
+    if (from.mergedInto !== into.id) {
+      throw new ConflictError(`Profile ${from.id} is not merged into ${into.id}`);
+    }
+    const held = new Set(into.identifiers.map(identifierKey));
+    const given = [...parsed.intoIdentifiers, ...parsed.fromIdentifiers].map(identifierKey);
+    if (given.length !== held.size || given.some((key) => !held.has(key))) {
+      throw new ConflictError(`The identifiers of profile ${into.id} changed; read it again`);
+    }
+    for (const identifier of parsed.fromIdentifiers) space.owners.set(identifierKey(identifier), from.id);
+    into.identifiers = parsed.intoIdentifiers;
+    into.traits = parsed.intoTraits;
+    from.identifiers = parsed.fromIdentifiers;
+    from.traits = parsed.fromTraits;
+    from.mergedInto = null;
+    space.mergedChildren.get(into.id)?.delete(from.id);
+    touch(into);
+    touch(from);
+    return { into: copy(into), from: copy(from) };
+  };
+
   /**
    * Applies a commit's profile writes in order, all or nothing: what they may change (their
    * profiles, the owners of every identifier those profiles hold or the writes name, merge
@@ -213,6 +237,9 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
       } else if (write.op === 'merge') {
         saveProfile(write.merge.into);
         saveProfile(write.merge.from);
+      } else if (write.op === 'unmerge') {
+        saveProfile(write.unmerge.into);
+        saveProfile(write.unmerge.from);
       } else if (write.op === 'patchTraits') saveProfile(write.patch.profileId);
       else {
         saveProfile(write.profileId);
@@ -227,6 +254,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
         else if (write.op === 'removeIdentifiers')
           removeIdentifiers(space, write.profileId, write.identifiers);
         else if (write.op === 'patchTraits') patchTraits(space, write.patch);
+        else if (write.op === 'unmerge') unmerge(space, write.unmerge);
         else applyMerge(space, write.merge);
       }
     } catch (error) {
@@ -334,29 +362,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
       },
 
       async unmerge(workspaceId, input) {
-        const parsed = parseUnmergeInput(workspaceId, input);
-        const space = spaceOf(workspaceId);
-        const into = canonical(space, parsed.into, 'unmerge from');
-        const from = space.profiles.get(parsed.from);
-        if (!from) throw new NotFoundError(`Profile ${parsed.from} not found`);
-        if (from.mergedInto !== into.id) {
-          throw new ConflictError(`Profile ${from.id} is not merged into ${into.id}`);
-        }
-        const held = new Set(into.identifiers.map(identifierKey));
-        const given = [...parsed.intoIdentifiers, ...parsed.fromIdentifiers].map(identifierKey);
-        if (given.length !== held.size || given.some((key) => !held.has(key))) {
-          throw new ConflictError(`The identifiers of profile ${into.id} changed; read it again`);
-        }
-        for (const identifier of parsed.fromIdentifiers) space.owners.set(identifierKey(identifier), from.id);
-        into.identifiers = parsed.intoIdentifiers;
-        into.traits = parsed.intoTraits;
-        from.identifiers = parsed.fromIdentifiers;
-        from.traits = parsed.fromTraits;
-        from.mergedInto = null;
-        space.mergedChildren.get(into.id)?.delete(from.id);
-        touch(into);
-        touch(from);
-        return { into: copy(into), from: copy(from) };
+        return unmerge(spaceOf(workspaceId), parseUnmergeInput(workspaceId, input));
       },
 
       async members(workspaceId, profileId) {

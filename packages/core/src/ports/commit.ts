@@ -1,7 +1,7 @@
 import type { CxEvent } from '../events/cx-event';
 import type { PutDocumentInput, StoredDocument } from './document-store';
 import type { AppendResult } from './event-store';
-import type { CreateProfileInput, Identifier, MergeInput, TraitPatch } from './profile-store';
+import type { CreateProfileInput, Identifier, MergeInput, TraitPatch, UnmergeInput } from './profile-store';
 import type { ScheduleWorkInput, WorkClaim, WorkItem } from './work-queue';
 
 /**
@@ -13,7 +13,8 @@ export type ProfileWrite =
   | { op: 'addIdentifiers'; profileId: string; identifiers: Identifier[] }
   | { op: 'removeIdentifiers'; profileId: string; identifiers: Identifier[] }
   | ({ op: 'patchTraits'; profileId: string } & TraitPatch)
-  | ({ op: 'merge' } & MergeInput);
+  | ({ op: 'merge' } & MergeInput)
+  | ({ op: 'unmerge' } & UnmergeInput);
 
 /**
  * One all-or-nothing step: state (documents) together with the work it schedules, cancels or

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ConflictError } from '../errors/errors';
 import { parseOrThrow } from '../errors/from-zod';
-import { parseCreateProfile, parseId, parseIdentifiers, parseMergeInput, parseTraitPatch } from './inputs';
+import {
+  parseCreateProfile,
+  parseId,
+  parseIdentifiers,
+  parseMergeInput,
+  parseTraitPatch,
+  parseUnmergeInput,
+} from './inputs';
 import { type Identifier, identifierKey } from './profile-store';
 
 /** The most profile writes one commit may hold. */
@@ -13,11 +20,12 @@ export type ParsedProfileWrite =
   | { op: 'addIdentifiers'; profileId: string; identifiers: Identifier[] }
   | { op: 'removeIdentifiers'; profileId: string; identifiers: Identifier[] }
   | { op: 'patchTraits'; patch: ReturnType<typeof parseTraitPatch> }
-  | { op: 'merge'; merge: ReturnType<typeof parseMergeInput> };
+  | { op: 'merge'; merge: ReturnType<typeof parseMergeInput> }
+  | { op: 'unmerge'; unmerge: ReturnType<typeof parseUnmergeInput> };
 
 const writeSchema = z.looseObject({
-  op: z.enum(['create', 'addIdentifiers', 'removeIdentifiers', 'patchTraits', 'merge'], {
-    message: 'op must be create, addIdentifiers, removeIdentifiers, patchTraits or merge',
+  op: z.enum(['create', 'addIdentifiers', 'removeIdentifiers', 'patchTraits', 'merge', 'unmerge'], {
+    message: 'op must be create, addIdentifiers, removeIdentifiers, patchTraits, merge or unmerge',
   }),
 });
 const listSchema = z
@@ -52,6 +60,8 @@ export function parseProfileWrites(workspaceId: string, writes: unknown): Parsed
         const { profileId, ...patch } = rest as { profileId?: unknown };
         return { op, patch: parseTraitPatch(workspaceId, profileId, patch) };
       }
+      case 'unmerge':
+        return { op, unmerge: parseUnmergeInput(workspaceId, rest) };
       default:
         return { op, merge: parseMergeInput(workspaceId, rest) };
     }

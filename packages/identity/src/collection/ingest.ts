@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CxEvent,
+  EventsNotAppendedError,
   type Identifier,
   isCxError,
   MAX_APPEND_BATCH,
@@ -10,8 +12,8 @@ import {
 } from '@cx/core';
 import { z } from 'zod';
 import { COLLECTIONS, hashIdentifier, type IdentifierFlags } from '../collections';
+import { commitSession, notifyLater } from '../graph/commit-session';
 import { GraphSession } from '../graph/graph-session';
-import { independentGroups } from '../graph/independent-groups';
 import { prefetch } from '../graph/prefetch';
 import { lookupKeys, resolveEvent, resolveKnown } from '../graph/resolve-event';
 import { type ExtractedIdentifiers, extractIdentifiers } from '../identifiers/extract-identifiers';
@@ -26,6 +28,11 @@ const optionsSchema = z
     receivedAt: z.union([z.date(), z.number().finite(), z.iso.datetime({ offset: true })]).optional(),
   })
   .default({});
+
+/** How many times a batch is planned again after another writer changed its people first. */
+const MAX_ATTEMPTS = 30;
+/** The longest pause between two attempts. */
+const MAX_BACKOFF_MS = 100;
 
 /** Options of `identity.ingest`. */
 export interface IngestOptions {
@@ -149,6 +156,47 @@ export async function ingestBatch(
     candidates.push({ index, event, extracted, keys: lookupKeys(extracted) });
   }
 
+  let pending = candidates;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { session, stored } = await planAndCommit(runtime, workspaceId, pending, results);
+      recent.add(workspaceId, stored, now);
+      session.notify();
+      if (stored.length > 0 && runtime.bus) {
+        const { bus } = runtime;
+        notifyLater(runtime, () => bus.publish('events.appended', { workspaceId, messageIds: stored }));
+      }
+      return summarize(results);
+    } catch (error) {
+      if (error instanceof EventsNotAppendedError) {
+        // A client's retry of a batch that did commit, or an event the store refuses: answer
+        // those, and plan the rest again without them.
+        pending = dropUnappended(pending, error, results);
+        continue;
+      }
+      // Another process changed these people between our reads and our commit: read again.
+      if (isCxError(error, 'CONFLICT') && attempt < MAX_ATTEMPTS) {
+        // A random pause that grows with each attempt keeps batches of the same people that
+        // keep colliding from colliding again in lockstep.
+        await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Resolves the batch's events to profiles and commits everything in one step: profile
+ * creations, identifier changes, merges, trait and consent updates, identity's documents, the
+ * events and identity's own events. Fills in the result of each stored event.
+ */
+async function planAndCommit(
+  runtime: IdentityRuntime,
+  workspaceId: string,
+  candidates: Candidate[],
+  results: IngestEventResult[],
+): Promise<{ session: GraphSession; stored: string[] }> {
   const session = new GraphSession(runtime, workspaceId);
   const accepted = await gate(runtime, session, workspaceId, candidates, results);
 
@@ -177,14 +225,11 @@ export async function ingestBatch(
     }
   }
   await prefetch(session, slow, updating);
-  // The rest: events of different people concurrently, each person's in batch order.
-  await Promise.all(
-    independentGroups(slow, session.owners).map(async (group) => {
-      for (const candidate of group) {
-        resolved.set(candidate, await resolveEvent(session, candidate.event, candidate.extracted));
-      }
-    }),
-  );
+  // The rest in batch order: they change the graph in memory only (the writes are staged for
+  // the commit), and the prefetch has read nearly everything they need.
+  for (const candidate of slow) {
+    resolved.set(candidate, await resolveEvent(session, candidate.event, candidate.extracted));
+  }
   const toStore: CxEvent[] = [];
   const storedFrom: Candidate[] = [];
   for (const candidate of accepted) {
@@ -204,50 +249,71 @@ export async function ingestBatch(
     storedFrom.push(candidate);
   }
 
-  const appended = toStore.length > 0 ? await storage.events.append(workspaceId, toStore) : undefined;
-  const inserted = new Set(appended?.inserted);
-  const updates: { event: CxEvent; profileId: string }[] = [];
+  await applyProfileUpdates(
+    session,
+    toStore.flatMap((event) =>
+      event.profileId == null ? [] : [{ event, profileId: session.canonical(event.profileId) }],
+    ),
+  );
+  const events = withIdentityEvents(toStore, session);
+  if (events.length > 0 || session.hasWrites()) await commitSession(session, events);
   storedFrom.forEach((candidate, position) => {
     const event = toStore[position]!;
-    const { index } = candidate;
     const profileId = event.profileId ?? undefined;
-    if (inserted.has(event.messageId)) {
-      results[index] = {
-        index,
-        messageId: event.messageId,
-        status: 'accepted',
-        ...(profileId === undefined ? {} : { profileId }),
-      };
-      if (profileId !== undefined) updates.push({ event, profileId: session.canonical(profileId) });
-    } else {
-      results[index] = { index, messageId: event.messageId, status: 'duplicate' };
-    }
+    results[candidate.index] = {
+      index: candidate.index,
+      messageId: event.messageId,
+      status: 'accepted',
+      ...(profileId === undefined ? {} : { profileId }),
+    };
   });
-  for (const rejection of appended?.rejected ?? []) {
-    const { index } = storedFrom[rejection.index]!;
+  return { session, stored: toStore.map((event) => event.messageId) };
+}
+
+/** The batch's events with identity's own (`Profile Merged`...) right after the event that caused each. */
+function withIdentityEvents(toStore: CxEvent[], session: GraphSession): CxEvent[] {
+  if (session.events.length === 0) return toStore;
+  const after = new Map<string, CxEvent[]>();
+  const loose: CxEvent[] = [];
+  for (const { event, after: cause } of session.events) {
+    if (cause === undefined) loose.push(event);
+    else after.set(cause, [...(after.get(cause) ?? []), event]);
+  }
+  const out: CxEvent[] = [];
+  for (const event of toStore) {
+    out.push(event);
+    const own = after.get(event.messageId);
+    if (own) out.push(...own);
+  }
+  return [...out, ...loose];
+}
+
+/** Answers the events a commit refused (already stored, or refused by the store) and drops them. */
+function dropUnappended(
+  pending: Candidate[],
+  error: EventsNotAppendedError,
+  results: IngestEventResult[],
+): Candidate[] {
+  const duplicates = new Set(error.result.duplicates);
+  const rejected = new Map(error.result.rejected.map((r) => [r.messageId, r]));
+  return pending.filter(({ index, event }) => {
+    const { messageId } = event;
+    if (duplicates.has(messageId)) {
+      results[index] = { index, messageId, status: 'duplicate' };
+      return false;
+    }
+    const rejection = rejected.get(messageId);
+    if (rejection === undefined) return true;
     results[index] = {
       index,
-      ...(rejection.messageId === undefined ? {} : { messageId: rejection.messageId }),
+      messageId,
       status: 'rejected',
       code: rejection.code === 'LIMIT' ? 'LIMIT' : 'VALIDATION',
       message: rejection.message,
       ...(rejection.issues === undefined ? {} : { issues: rejection.issues }),
     };
-  }
-  recent.add(
-    workspaceId,
-    toStore.map((event) => event.messageId),
-    now,
-  );
-
-  const { written } = await applyProfileUpdates(session, updates);
-  // The trait patches and the session's documents are independent writes: in flight together.
-  await Promise.all([written, session.write()]);
-  await session.publish();
-  if (inserted.size > 0) {
-    await runtime.bus?.publish('events.appended', { workspaceId, messageIds: [...inserted] });
-  }
-  return summarize(results);
+    return false;
+  });
 }
 
 /**

@@ -1,13 +1,16 @@
 import {
   type CreateProfileInput,
   type CxBusEvents,
+  type CxEvent,
   type Identifier,
-  MAX_PUT_MANY,
   type MergeInput,
   type MergeResult,
   NotFoundError,
   type ProfileRecord,
+  type ProfileWrite,
   type PutDocumentInput,
+  type Traits,
+  type UnmergeInput,
 } from '@cx/core';
 import type { ProfileMergedPayload } from '../bus/identity-topics';
 import { COLLECTIONS } from '../collections';
@@ -15,17 +18,21 @@ import { DecisionRecorder } from '../decisions/decision-recorder';
 import { loadStates, type ProfileState } from '../profiles/profile-state';
 import type { IdentityRuntime } from '../runtime';
 import { nowIso } from '../runtime';
-import { allOrEach } from './all-or-each';
-import { TickBatcher } from './tick-batcher';
+import { commitSession, notifyLater } from './commit-session';
 
-/** The most merges one `mergeMany` takes, and profiles one `createMany` takes. */
-const MAX_MERGE_MANY = 1000;
-const MAX_CREATE_MANY = 1000;
+/** A record after a staged write: what the store will hold once the session commits. */
+const bump = (record: ProfileRecord, change: Partial<ProfileRecord>): ProfileRecord => ({
+  ...record,
+  ...change,
+  version: record.version + 1,
+});
 
 /**
  * The working set of one ingest batch or one operation: who owns which identifier, the
  * profiles and states read so far, and what changed. Reads go through it so each profile is
- * fetched at most once per batch; writes update it so later events of the batch see them.
+ * fetched at most once per batch. Writes are staged, not made: later events of the batch see
+ * them, and they reach the store together in one commit ({@link commitInput}), so a crash
+ * leaves all of them or none.
  */
 export class GraphSession {
   /** `type:value` → canonical profile id, as far as this session knows. */
@@ -47,6 +54,13 @@ export class GraphSession {
   readonly #records = new Map<string, ProfileRecord>();
   readonly #states = new Map<string, ProfileState>();
   readonly #dirty = new Set<string>();
+  readonly #documents: PutDocumentInput[] = [];
+  readonly #creates: ProfileWrite[] = [];
+  readonly #adds: ProfileWrite[] = [];
+  readonly #ordered: ProfileWrite[] = [];
+  readonly #patches: ProfileWrite[] = [];
+  /** Identity's own events (`Profile Merged`...), each after the event that caused it. */
+  readonly events: { event: CxEvent; after?: string }[] = [];
   readonly runtime: IdentityRuntime;
   readonly workspaceId: string;
 
@@ -129,92 +143,146 @@ export class GraphSession {
     this.#dirtyLinks.add(key);
   }
 
-  /**
-   * Writes a merge log entry before its merge. Entries of merges that are ready together (the
-   * merges of different people of one batch) go in one `putMany`: one commit instead of one per
-   * merge, and each merge still waits until its entry is stored.
-   */
-  logMerge(input: PutDocumentInput): Promise<void> {
-    return this.#logs.add(input);
+  /** Stages a document write for the session's commit. */
+  putDocument(input: PutDocumentInput): void {
+    this.#documents.push(input);
+  }
+
+  /** Stages a merge log entry; it commits with the merge it describes. */
+  logMerge(input: PutDocumentInput): void {
+    this.putDocument(input);
+  }
+
+  /** Stages an event of identity's own (`Profile Merged`...), appended after `after` if given. */
+  addEvent(event: CxEvent, after?: string): void {
+    this.events.push({ event, ...(after === undefined ? {} : { after }) });
   }
 
   /**
-   * Merges two profiles. Merges issued together go in one `mergeMany` (one transaction); if one
-   * of them cannot happen (`CONFLICT`, `NOT_FOUND`: nothing was applied), each runs on its own,
-   * so every caller gets exactly the outcome a lone `merge` would have given it.
+   * Stages a new profile (with its id, so later writes can name it) and returns its record as
+   * the store will hold it.
    */
-  merge(input: MergeInput): Promise<MergeResult> {
-    return this.#merges.add(input);
+  create(input: CreateProfileInput): ProfileRecord {
+    const id = input.id ?? this.runtime.newId();
+    const at = nowIso(this.runtime);
+    const record: ProfileRecord = {
+      id,
+      identifiers: [...(input.identifiers ?? [])],
+      traits: { ...(input.traits ?? {}) },
+      mergedInto: null,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    this.#creates.push({ op: 'create', id, identifiers: record.identifiers, traits: record.traits });
+    this.#records.set(id, record);
+    return record;
+  }
+
+  /** Stages identifiers joining a canonical profile the session has read. */
+  addIdentifiers(profileId: string, identifiers: Identifier[]): void {
+    this.#adds.push({ op: 'addIdentifiers', profileId, identifiers });
+    const record = this.#records.get(profileId);
+    if (record)
+      this.#records.set(profileId, bump(record, { identifiers: [...record.identifiers, ...identifiers] }));
+  }
+
+  /** Stages identifiers leaving a profile (a quarantine), in order with the merges. */
+  removeIdentifiers(profileId: string, identifiers: Identifier[]): void {
+    this.#ordered.push({ op: 'removeIdentifiers', profileId, identifiers });
+    const record = this.#records.get(profileId);
+    if (!record) return;
+    const gone = new Set(identifiers.map((i) => `${i.type}:${i.value}`));
+    const kept = record.identifiers.filter((i) => !gone.has(`${i.type}:${i.value}`));
+    this.#records.set(profileId, bump(record, { identifiers: kept }));
   }
 
   /**
-   * Creates a profile. Creates issued together (the new people of a batch) go in one
-   * `createMany`; if that conflicts (nothing was created), each runs on its own, so every
-   * caller gets exactly the outcome a lone `create` would have given it.
+   * Stages a merge of two canonical profiles the session has read, and returns what the store
+   * will make of it.
    */
-  create(input: CreateProfileInput): Promise<ProfileRecord> {
-    return this.#creates.add(input);
+  merge(input: MergeInput): MergeResult {
+    const into = this.#records.get(input.into);
+    const from = this.#records.get(input.from);
+    if (!into || !from) throw new NotFoundError(`Profile ${into ? input.from : input.into} not read`);
+    this.#ordered.push({ op: 'merge', ...input });
+    const result: MergeResult = {
+      into: bump(into, {
+        identifiers: [...into.identifiers, ...from.identifiers],
+        traits: input.traits ?? { ...from.traits, ...into.traits },
+      }),
+      from: bump(from, { identifiers: [], mergedInto: into.id }),
+      movedIdentifiers: from.identifiers,
+    };
+    return result;
   }
 
-  readonly #creates = new TickBatcher<CreateProfileInput, ProfileRecord>((inputs) => {
-    const { profiles } = this.runtime.storage;
-    return allOrEach(inputs, {
-      max: MAX_CREATE_MANY,
-      all: (part) => profiles.createMany(this.workspaceId, part),
-      each: (input) => profiles.create(this.workspaceId, input),
-      refusals: ['CONFLICT'],
-    });
-  });
+  /** Stages the undoing of a merge (see `ProfileStore.unmerge`), in order with the merges. */
+  unmerge(input: UnmergeInput): void {
+    this.#ordered.push({ op: 'unmerge', ...input });
+  }
 
-  readonly #logs = new TickBatcher<PutDocumentInput, void>(async (inputs) => {
-    for (let i = 0; i < inputs.length; i += MAX_PUT_MANY) {
-      await this.runtime.storage.documents.putMany(this.workspaceId, inputs.slice(i, i + MAX_PUT_MANY));
-    }
-    return inputs.map(() => ({ status: 'fulfilled', value: undefined }));
-  });
-
-  readonly #merges = new TickBatcher<MergeInput, MergeResult>((inputs) => {
-    const { profiles } = this.runtime.storage;
-    return allOrEach(inputs, {
-      max: MAX_MERGE_MANY,
-      all: (part) => profiles.mergeMany(this.workspaceId, part),
-      each: (input) => profiles.merge(this.workspaceId, input),
-      refusals: ['CONFLICT', 'NOT_FOUND'],
-    });
-  });
-
-  /** Writes what the session changed, then publishes it (see {@link write}, {@link publish}). */
-  async flush(): Promise<void> {
-    await this.write();
-    await this.publish();
+  /** Stages a trait patch of a canonical profile, applied after every graph change. */
+  patchTraits(profileId: string, set: Traits): void {
+    this.#patches.push({ op: 'patchTraits', profileId, set });
+    const record = this.#records.get(profileId);
+    if (record) this.#records.set(profileId, bump(record, { traits: { ...record.traits, ...set } }));
   }
 
   /**
-   * Writes what the session changed (states, link sets, decisions) in one atomic `putMany` per
-   * {@link MAX_PUT_MANY} documents.
+   * Everything the session changed, as one commit: new profiles first, then identifiers joining
+   * known profiles, then merges and quarantines in the order they were decided, then trait
+   * patches; documents (states, link sets, decisions, merge log, flags) alongside.
+   *
+   * The order is safe because of what a batch can stage: a new profile only takes identifiers
+   * nobody holds; identifiers join a profile while it is canonical, which it is before every
+   * merge; a patch goes to a profile that is canonical at the end.
    */
-  async write(): Promise<void> {
-    const writes: PutDocumentInput[] = [];
+  commitInput(): { profiles: ProfileWrite[]; documents: PutDocumentInput[] } {
+    const documents = [...this.#documents];
     for (const id of this.#dirty) {
-      writes.push({ collection: COLLECTIONS.state, key: id, value: this.#states.get(id)! });
+      documents.push({ collection: COLLECTIONS.state, key: id, value: this.#states.get(id)! });
     }
     for (const key of this.#dirtyLinks) {
-      writes.push({ collection: COLLECTIONS.links, key, value: { profiles: this.links.get(key)! } });
+      documents.push({ collection: COLLECTIONS.links, key, value: { profiles: this.links.get(key)! } });
     }
-    this.#dirty.clear();
-    this.#dirtyLinks.clear();
-    writes.push(...this.decisions.documents());
-    for (let i = 0; i < writes.length; i += MAX_PUT_MANY) {
-      await this.runtime.storage.documents.putMany(this.workspaceId, writes.slice(i, i + MAX_PUT_MANY));
-    }
+    documents.push(...this.decisions.documents());
+    return {
+      profiles: [...this.#creates, ...this.#adds, ...this.#ordered, ...this.#patches],
+      documents,
+    };
   }
 
-  /** Publishes the decisions, merges and profile updates written so far. */
-  async publish(): Promise<void> {
+  /** True when the session staged any profile or document write. */
+  hasWrites(): boolean {
+    const { profiles, documents } = this.commitInput();
+    return profiles.length > 0 || documents.length > 0 || this.events.length > 0;
+  }
+
+  /** Commits what the session changed (see {@link commitInput}), then queues its notifications. */
+  async flush(): Promise<void> {
+    await commitSession(this);
+    this.notify();
+  }
+
+  /**
+   * Queues the decisions, merges and profile updates for the bus. They go out after the current
+   * call has returned, one after another: a subscriber never runs inside the operation (or the
+   * HTTP request) that caused it, and a slow one holds up nothing.
+   */
+  notify(): void {
     const { bus } = this.runtime;
-    await this.decisions.publish(bus);
-    for (const payload of this.merged.splice(0)) await bus?.publish('identity.profile.merged', payload);
-    for (const payload of this.updated.splice(0)) await bus?.publish('identity.profile.updated', payload);
+    const decisions = this.decisions.decisions.splice(0);
+    const merged = this.merged.splice(0);
+    const updated = this.updated.splice(0);
+    if (!bus) return;
+    const ws = this.workspaceId;
+    notifyLater(this.runtime, async () => {
+      for (const decision of decisions)
+        await bus.publish('identity.decision', { workspaceId: ws, ...decision });
+      for (const payload of merged) await bus.publish('identity.profile.merged', payload);
+      for (const payload of updated) await bus.publish('identity.profile.updated', payload);
+    });
   }
 
   /** The canonical id a profile id ended up at after this session's merges. */

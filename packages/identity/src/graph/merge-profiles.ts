@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ProfileRecord, Traits } from '@cx/core';
 import { COLLECTIONS } from '../collections';
 import type { DecisionRule } from '../decisions/decision';
+import { IDENTITY_EVENTS, identityEvent } from '../events/identity-events';
 import { mergeConsent } from '../profiles/consent';
 import type { ProfileState, TraitMeta } from '../profiles/profile-state';
 import { mergeTrait } from '../profiles/trait-strategies';
@@ -64,8 +65,9 @@ export function combineProfiles(
 }
 
 /**
- * Merges `fromId` into `intoId`, logging both profiles' exact before-state first, so a crash
- * leaves at worst a log entry whose unmerge is refused, never a merge that cannot be undone.
+ * Stages the merge of `fromId` into `intoId` with its log entry (both profiles' exact
+ * before-state, for an exact unmerge), its decision and its `Profile Merged` event: they reach
+ * the store in the session's one commit.
  */
 export async function mergeProfiles(
   session: GraphSession,
@@ -105,9 +107,21 @@ export async function mergeProfiles(
     },
     after: { intoTraits: combined.traits, intoState: combined.state },
   };
-  // Durable before the merge; merges of different people in the batch share one write.
-  await session.logMerge({ collection: COLLECTIONS.merges, key: entry.mergeId, value: entry });
-  const result = await session.merge({ into: intoId, from: fromId, traits: combined.traits });
+  // The log entry, the merge and its event commit together.
+  session.logMerge({ collection: COLLECTIONS.merges, key: entry.mergeId, value: entry });
+  const result = session.merge({ into: intoId, from: fromId, traits: combined.traits });
+  session.addEvent(
+    identityEvent(session.runtime, IDENTITY_EVENTS.merged, intoId, result.into.identifiers, {
+      mergeId,
+      into: intoId,
+      from: fromId,
+      rule: cause.rule,
+      reason: cause.reason,
+      decisionId: decision.id,
+      ...(cause.messageId === undefined ? {} : { causedBy: cause.messageId }),
+    }),
+    cause.messageId,
+  );
   session.remember(result.into);
   session.remember(result.from);
   // The identifiers the session saw on `from`, and those the store actually moved, now point at

@@ -1,8 +1,8 @@
-import { ConflictError, type CxEvent, type Identifier, isCxError } from '@cx/core';
+import { ConflictError, type CxEvent, type Identifier } from '@cx/core';
 import { COLLECTIONS, identifierDocKey } from '../collections';
 import type { DecisionRule, IdentityDecision } from '../decisions/decision';
 import type { ExtractedIdentifiers, FoundIdentifier } from '../identifiers/extract-identifiers';
-import { updateFlags } from '../identifiers/identifier-flags';
+import { stageFlags } from '../identifiers/identifier-flags';
 import { initialProfile, updatesProfile } from '../profiles/apply-updates';
 import { nowIso } from '../runtime';
 import type { GraphSession } from './graph-session';
@@ -101,8 +101,7 @@ async function resolve(
   initial: FoundIdentifier[],
   rule: DecisionRule,
 ): Promise<string | null> {
-  const { storage, config, clock } = session.runtime;
-  const ws = session.workspaceId;
+  const { config, clock } = session.runtime;
   const joinTimes = tracksJoinTimes(config);
   let ids = initial;
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -116,100 +115,92 @@ async function resolve(
     }
     if (owners.length === 1 && unknown.length === 0) return owners[0]!;
 
-    try {
-      if (owners.length === 0) {
-        const violation = findLimitViolation(config, [], ids, {}, clock.now());
-        if (violation) {
-          ids = demote(session, event, ids, 'limit', violation, [], []);
-          continue;
-        }
-        const initial = updatesProfile(event) ? initialProfile(config, event) : undefined;
-        const created = await session.create({
-          identifiers: strip(ids),
-          ...(initial ? { traits: initial.traits } : {}),
-        });
-        session.remember(created);
-        session.own(ids, created.id);
-        if (initial) {
-          session.setState(created.id, initial.state);
-          session.appliedAtCreate.add(event.messageId);
-        }
-        if (joinTimes) await noteJoinTimes(session, created.id, ids);
-        return created.id;
-      }
-
-      // The profile of the most trusted known identifier survives; the others merge into it.
-      const survivor = session.owners.get(ids.find((i) => session.owners.has(i.key))!.key)!;
-      const others = owners.filter((owner) => owner !== survivor);
-      const records = await session.records(owners);
-      const survivorRecord =
-        records[0]!.id === survivor ? records[0]! : records.find((r) => r.id === survivor)!;
-      const states = others.length > 0 || joinTimes ? await session.states(owners) : undefined;
-
-      const split = others.find(
-        (other) =>
-          states!.get(survivor)!.splitFrom.includes(other) ||
-          states!.get(other)!.splitFrom.includes(survivor),
-      );
-      if (split !== undefined) {
-        ids = demote(session, event, ids, 'unmerged-pair', null, owners, [split]);
-        continue;
-      }
-
-      const incoming: Identifier[] = [...unknown];
-      for (const record of records) if (record.id !== survivor) incoming.push(...record.identifiers);
-      const violation = findLimitViolation(
-        config,
-        survivorRecord.identifiers,
-        incoming,
-        states?.get(survivor)?.identifiersAddedAt ?? {},
-        clock.now(),
-      );
+    if (owners.length === 0) {
+      const violation = findLimitViolation(config, [], ids, {}, clock.now());
       if (violation) {
-        ids = demote(session, event, ids, 'limit', violation, owners, others);
+        ids = demote(session, event, ids, 'limit', violation, [], []);
         continue;
       }
-
-      if (others.length > 0) {
-        // The anchor (most trusted known identifier) decides where the event goes; the others
-        // bridge profiles into it. Only bridges count toward the quarantine cap: a user id that
-        // gathers the anonymous ids of all its devices is doing its job, a tablet id that pulls
-        // in one person after another is not.
-        const anchor = ids.find((i) => session.owners.has(i.key))!;
-        const links = await readLinks(
-          session,
-          ids.filter((i) => i !== anchor),
-        );
-        const quarantined = await quarantineOverCap(session, event, ids, owners, links);
-        if (quarantined.length > 0) {
-          ids = ids.filter((i) => !quarantined.includes(i));
-          continue;
-        }
-        for (const other of others) {
-          await mergeProfiles(session, survivor, other, {
-            rule,
-            reason:
-              rule === 'alias'
-                ? `alias ${event.messageId} named ${ids.map((i) => i.key).join(' and ')} as one person`
-                : `event ${event.messageId} carries ${ids.map((i) => i.key).join(', ')}, which point at ${owners.join(' and ')}`,
-            messageId: event.messageId,
-          });
-        }
-        noteLinks(session, owners, links);
+      const initial = updatesProfile(event) ? initialProfile(config, event) : undefined;
+      const created = session.create({
+        identifiers: strip(ids),
+        ...(initial ? { traits: initial.traits } : {}),
+      });
+      session.own(ids, created.id);
+      if (initial) {
+        session.setState(created.id, initial.state);
+        session.appliedAtCreate.add(event.messageId);
       }
-      if (unknown.length > 0) {
-        session.remember(await storage.profiles.addIdentifiers(ws, survivor, strip(unknown)));
-        session.own(unknown, survivor);
-        if (joinTimes) await noteJoinTimes(session, survivor, unknown);
-      }
-      return survivor;
-    } catch (error) {
-      if (!isCxError(error, 'CONFLICT')) throw error;
-      // Another writer changed these profiles or identifiers since we read them: read again.
-      await refresh(session, ids, owners);
+      if (joinTimes) await noteJoinTimes(session, created.id, ids);
+      return created.id;
     }
+
+    // The profile of the most trusted known identifier survives; the others merge into it.
+    const survivor = session.owners.get(ids.find((i) => session.owners.has(i.key))!.key)!;
+    const others = owners.filter((owner) => owner !== survivor);
+    const records = await session.records(owners);
+    const survivorRecord =
+      records[0]!.id === survivor ? records[0]! : records.find((r) => r.id === survivor)!;
+    const states = others.length > 0 || joinTimes ? await session.states(owners) : undefined;
+
+    const split = others.find(
+      (other) =>
+        states!.get(survivor)!.splitFrom.includes(other) || states!.get(other)!.splitFrom.includes(survivor),
+    );
+    if (split !== undefined) {
+      ids = demote(session, event, ids, 'unmerged-pair', null, owners, [split]);
+      continue;
+    }
+
+    const incoming: Identifier[] = [...unknown];
+    for (const record of records) if (record.id !== survivor) incoming.push(...record.identifiers);
+    const violation = findLimitViolation(
+      config,
+      survivorRecord.identifiers,
+      incoming,
+      states?.get(survivor)?.identifiersAddedAt ?? {},
+      clock.now(),
+    );
+    if (violation) {
+      ids = demote(session, event, ids, 'limit', violation, owners, others);
+      continue;
+    }
+
+    if (others.length > 0) {
+      // The anchor (most trusted known identifier) decides where the event goes; the others
+      // bridge profiles into it. Only bridges count toward the quarantine cap: a user id that
+      // gathers the anonymous ids of all its devices is doing its job, a tablet id that pulls
+      // in one person after another is not.
+      const anchor = ids.find((i) => session.owners.has(i.key))!;
+      const links = await readLinks(
+        session,
+        ids.filter((i) => i !== anchor),
+      );
+      const quarantined = await quarantineOverCap(session, event, ids, owners, links);
+      if (quarantined.length > 0) {
+        ids = ids.filter((i) => !quarantined.includes(i));
+        continue;
+      }
+      for (const other of others) {
+        await mergeProfiles(session, survivor, other, {
+          rule,
+          reason:
+            rule === 'alias'
+              ? `alias ${event.messageId} named ${ids.map((i) => i.key).join(' and ')} as one person`
+              : `event ${event.messageId} carries ${ids.map((i) => i.key).join(', ')}, which point at ${owners.join(' and ')}`,
+          messageId: event.messageId,
+        });
+      }
+      noteLinks(session, owners, links);
+    }
+    if (unknown.length > 0) {
+      session.addIdentifiers(survivor, strip(unknown));
+      session.own(unknown, survivor);
+      if (joinTimes) await noteJoinTimes(session, survivor, unknown);
+    }
+    return survivor;
   }
-  throw new ConflictError(`Could not resolve event ${event.messageId}: concurrent changes kept conflicting`);
+  throw new ConflictError(`Could not resolve event ${event.messageId}: its identifiers kept being demoted`);
 }
 
 /** Drops the least trusted identifier of the event and records why. */
@@ -260,8 +251,7 @@ async function quarantineOverCap(
   owners: string[],
   links: Map<string, string[]>,
 ): Promise<FoundIdentifier[]> {
-  const { storage, config } = session.runtime;
-  const ws = session.workspaceId;
+  const { config } = session.runtime;
   const over: FoundIdentifier[] = [];
   for (const id of ids) {
     const linked = links.get(identifierDocKey(id.key));
@@ -278,16 +268,12 @@ async function quarantineOverCap(
       messageId: event.messageId,
       refusedMergeWith: owners.filter((owner) => owner !== session.owners.get(id.key)),
     });
-    await updateFlags(session.runtime, ws, [id.key], 'quarantined', {
+    await stageFlags(session, [id.key], 'quarantined', {
       at: nowIso(session.runtime),
       profiles: [...joined],
     });
     const owner = session.owners.get(id.key);
-    if (owner !== undefined) {
-      session.remember(
-        await storage.profiles.removeIdentifiers(ws, owner, [{ type: id.type, value: id.value }]),
-      );
-    }
+    if (owner !== undefined) session.removeIdentifiers(owner, [{ type: id.type, value: id.value }]);
     session.owners.delete(id.key);
     session.quarantined.add(id.key);
   }
@@ -332,15 +318,4 @@ async function noteJoinTimes(session: GraphSession, profileId: string, ids: read
   const identifiersAddedAt = { ...state.identifiersAddedAt };
   for (const id of ids) identifiersAddedAt[id.key] = at;
   session.setState(profileId, { ...state, identifiersAddedAt });
-}
-
-/** Re-reads owners and records after losing a race with another writer. */
-async function refresh(session: GraphSession, ids: readonly FoundIdentifier[], owners: readonly string[]) {
-  const found = await session.runtime.storage.profiles.lookupIdentifiers(session.workspaceId, strip(ids));
-  for (const id of ids) {
-    const owner = found.get(id.key);
-    if (owner === undefined) session.owners.delete(id.key);
-    else session.owners.set(id.key, owner);
-  }
-  session.forget([...owners, ...found.values()]);
 }

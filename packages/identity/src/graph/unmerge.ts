@@ -8,8 +8,10 @@ import {
   type Traits,
 } from '@cx/core';
 import { COLLECTIONS } from '../collections';
-import { loadStates, type ProfileState, saveState } from '../profiles/profile-state';
+import { IDENTITY_EVENTS, identityEvent } from '../events/identity-events';
+import { loadStates, type ProfileState } from '../profiles/profile-state';
 import { type IdentityRuntime, nowIso } from '../runtime';
+import { notifyLater } from './commit-session';
 import { GraphSession } from './graph-session';
 import type { MergeLogEntry } from './merge-log';
 
@@ -92,23 +94,24 @@ export async function unmergeProfiles(
   };
   const fromState: ProfileState = { ...fromNow, splitFrom: [...new Set([...fromNow.splitFrom, into.id])] };
 
-  const result = await storage.profiles.unmerge(workspaceId, {
+  // The profiles, both states, the log entry, the decisions and the event commit together.
+  const session = new GraphSession(runtime, workspaceId);
+  const input = {
     into: into.id,
     from: from.id,
     intoIdentifiers,
     fromIdentifiers,
     intoTraits,
     fromTraits: entry.before.from.traits,
+  };
+  session.unmerge(input);
+  session.setState(into.id, intoState);
+  session.setState(from.id, fromState);
+  session.putDocument({
+    collection: COLLECTIONS.merges,
+    key: id,
+    value: { ...entry, unmergedAt: nowIso(runtime) },
   });
-  await Promise.all([
-    saveState(storage.documents, workspaceId, into.id, intoState),
-    saveState(storage.documents, workspaceId, from.id, fromState),
-    storage.documents.put(workspaceId, {
-      collection: COLLECTIONS.merges,
-      key: id,
-      value: { ...entry, unmergedAt: nowIso(runtime) },
-    }),
-  ]);
   // The merge decision was filed under the survivor only; the restored profile gets a copy so
   // its own history explains what happened to it.
   const decision = await storage.documents.get(
@@ -117,13 +120,12 @@ export async function unmergeProfiles(
     `${into.id}/${entry.decisionId}`,
   );
   if (decision) {
-    await storage.documents.put(workspaceId, {
+    session.putDocument({
       collection: COLLECTIONS.decisions,
       key: `${from.id}/${entry.decisionId}`,
       value: decision.value,
     });
   }
-  const session = new GraphSession(runtime, workspaceId);
   session.decisions.record({
     kind: 'unmerged',
     rule: 'manual',
@@ -131,12 +133,21 @@ export async function unmergeProfiles(
     profileIds: [into.id, from.id],
     mergeId: id,
   });
+  session.addEvent(
+    identityEvent(runtime, IDENTITY_EVENTS.unmerged, into.id, intoIdentifiers, {
+      mergeId: id,
+      into: into.id,
+      from: from.id,
+    }),
+  );
   await session.flush();
-  await runtime.bus?.publish('identity.profile.unmerged', {
-    workspaceId,
-    mergeId: id,
-    into: into.id,
-    from: from.id,
-  });
-  return { mergeId: id, into: result.into, from: result.from };
+  const { bus } = runtime;
+  if (bus) {
+    notifyLater(runtime, () =>
+      bus.publish('identity.profile.unmerged', { workspaceId, mergeId: id, into: into.id, from: from.id }),
+    );
+  }
+  const [intoAfter, fromAfter] = await storage.profiles.getMany(workspaceId, [into.id, from.id]);
+  const byId = new Map([intoAfter, fromAfter].filter((r) => r !== undefined).map((r) => [r!.id, r!]));
+  return { mergeId: id, into: byId.get(into.id)!, from: byId.get(from.id)! };
 }

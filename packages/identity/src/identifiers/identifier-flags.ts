@@ -1,44 +1,55 @@
 import { COLLECTIONS, FLAGS_MARKER, hashIdentifier, type IdentifierFlags } from '../collections';
+import type { GraphSession } from '../graph/graph-session';
 import type { IdentityRuntime } from '../runtime';
 
 /**
- * Sets or clears one flag on identifiers (read, change, write back; deletes documents left
- * empty). Flags change rarely (deletion, suppression, quarantine), so a read before the write is
- * cheap, and it keeps the hot path at one key per identifier.
+ * Stages setting (or, with `value` undefined, clearing) a flag on identifiers into a session's
+ * commit, with the workspace's flags marker: the flag, the marker and the change that set them
+ * commit together.
  */
-export async function updateFlags<K extends keyof IdentifierFlags>(
-  runtime: IdentityRuntime,
-  workspaceId: string,
+export async function stageFlags<K extends keyof IdentifierFlags>(
+  session: GraphSession,
   identifierKeys: readonly string[],
   flag: K,
   value: IdentifierFlags[K] | undefined,
 ): Promise<void> {
-  if (identifierKeys.length === 0) return;
-  const { documents } = runtime.storage;
-  // The marker goes first: an ingest that starts after this call reads the flags.
-  if (value !== undefined) await markFlagged(runtime, workspaceId);
+  const { runtime, workspaceId } = session;
   const keys = identifierKeys.map(hashIdentifier);
   const current = new Map(
-    (await documents.getMany<IdentifierFlags>(workspaceId, COLLECTIONS.flags, keys)).map((d) => [
-      d.key,
-      d.value,
-    ]),
+    (await runtime.storage.documents.getMany<IdentifierFlags>(workspaceId, COLLECTIONS.flags, keys)).map(
+      (d) => [d.key, d.value],
+    ),
   );
-  await Promise.all(
-    keys.map((key) => {
-      const next: IdentifierFlags = { ...current.get(key) };
-      if (value === undefined) delete next[flag];
-      else next[flag] = value;
-      if (Object.keys(next).length === 0) {
-        return current.has(key) ? documents.delete(workspaceId, COLLECTIONS.flags, key) : undefined;
-      }
-      return documents.put(workspaceId, { collection: COLLECTIONS.flags, key, value: next });
-    }),
-  );
+  if (value !== undefined) {
+    session.putDocument({
+      collection: COLLECTIONS.meta,
+      key: FLAGS_MARKER,
+      value: { since: new Date(runtime.clock.now()).toISOString() },
+    });
+  }
+  for (const key of keys) {
+    // A cleared flag leaves the document without it (an empty one flags nothing): a commit
+    // writes documents, it does not delete them.
+    const next: IdentifierFlags = { ...current.get(key) };
+    if (value === undefined) delete next[flag];
+    else next[flag] = value;
+    if (value !== undefined || current.has(key)) {
+      session.putDocument({ collection: COLLECTIONS.flags, key, value: next });
+    }
+  }
 }
 
 /** Workspaces known (to this process) to carry the flags marker. */
 const marked = new WeakMap<IdentityRuntime, Set<string>>();
+
+function rememberMarked(runtime: IdentityRuntime, workspaceId: string): void {
+  let known = marked.get(runtime);
+  if (!known) {
+    known = new Set();
+    marked.set(runtime, known);
+  }
+  known.add(workspaceId);
+}
 
 /** Writes the workspace's flags marker (see `COLLECTIONS.meta`), once per process. */
 async function markFlagged(runtime: IdentityRuntime, workspaceId: string): Promise<void> {
@@ -64,7 +75,11 @@ async function markFlagged(runtime: IdentityRuntime, workspaceId: string): Promi
 export async function mayHaveFlags(runtime: IdentityRuntime, workspaceId: string): Promise<boolean> {
   const { documents } = runtime.storage;
   if (marked.get(runtime)?.has(workspaceId)) return true;
-  if (await documents.get(workspaceId, COLLECTIONS.meta, FLAGS_MARKER)) return true;
+  if (await documents.get(workspaceId, COLLECTIONS.meta, FLAGS_MARKER)) {
+    // Flags are never all removed (tombstones stay), so the marker is remembered for good.
+    rememberMarked(runtime, workspaceId);
+    return true;
+  }
   let checked = legacyChecked.get(runtime);
   if (!checked) {
     checked = new Set();

@@ -1,9 +1,12 @@
 import { COLLECTIONS, identifierDocKey } from '../collections';
-import { updateFlags } from '../identifiers/identifier-flags';
+import { IDENTITY_EVENTS, identityEvent } from '../events/identity-events';
+import { notifyLater } from '../graph/commit-session';
+import { GraphSession } from '../graph/graph-session';
+import { stageFlags } from '../identifiers/identifier-flags';
 import { requireProfile } from '../profiles/profile-ref';
 import { type IdentityRuntime, nowIso } from '../runtime';
 import { decisionsOf } from './person-documents';
-import { liftSuppression } from './suppression';
+import { stageLift } from './suppression';
 
 /** Outcome of `identity.deletePerson`. */
 export interface DeletePersonOutcome {
@@ -21,8 +24,8 @@ export interface DeletePersonOutcome {
  * is a tombstone per identifier, holding only a SHA-256 hash, so a replay of their events is
  * refused with `DELETED` instead of bringing them back.
  *
- * Tombstones are written first: if the deletion is interrupted, no event can recreate the
- * person in the meantime, and running it again finishes the job.
+ * Tombstones are written first, with a `Profile Deleted` event: if the deletion is interrupted,
+ * no event can recreate the person in the meantime, and running it again finishes the job.
  */
 export async function deletePerson(
   runtime: IdentityRuntime,
@@ -34,7 +37,20 @@ export async function deletePerson(
   const members = await storage.profiles.members(workspaceId, record.id);
   const keys = record.identifiers.map((i) => `${i.type}:${i.value}`);
   const at = nowIso(runtime);
-  await updateFlags(runtime, workspaceId, keys, 'deleted', { at });
+  // One step: the tombstones, the lifted suppression and the `Profile Deleted` event. Its
+  // messageId is fixed per person, so running the deletion again after a crash adds no second
+  // one; it belongs to no profile (the profiles are about to go) and names none of the
+  // person's identifiers, only their profile ids.
+  const session = new GraphSession(runtime, workspaceId);
+  await stageFlags(session, keys, 'deleted', { at });
+  await stageLift(session, record.id);
+  const event = identityEvent(runtime, IDENTITY_EVENTS.deleted, record.id, [], { profileIds: members });
+  const { profiles, documents } = session.commitInput();
+  await storage.commit(workspaceId, {
+    profiles,
+    documents,
+    events: [{ ...event, messageId: `cx-deleted-${record.id}`, profileId: null }],
+  });
   const events = await storage.events.deleteByProfile(workspaceId, members);
   const decisions = await decisionsOf(runtime, workspaceId, members);
   const merges = new Set(decisions.map((d) => d.value.mergeId).filter((id) => id !== undefined));
@@ -43,11 +59,13 @@ export async function deletePerson(
     ...[...merges].map((id) => storage.documents.delete(workspaceId, COLLECTIONS.merges, id)),
     ...members.map((id) => storage.documents.delete(workspaceId, COLLECTIONS.state, id)),
     ...keys.map((key) => storage.documents.delete(workspaceId, COLLECTIONS.links, identifierDocKey(key))),
-    liftSuppression(runtime, workspaceId, record.id),
+    storage.documents.delete(workspaceId, COLLECTIONS.suppressions, record.id),
   ]);
   await storage.profiles.delete(workspaceId, record.id);
   // The recent-messageId window would answer `duplicate` to a replay; it must say `DELETED`.
   runtime.recent.clear();
-  await runtime.bus?.publish('identity.profile.deleted', { workspaceId, profileIds: members });
+  const { bus } = runtime;
+  if (bus)
+    notifyLater(runtime, () => bus.publish('identity.profile.deleted', { workspaceId, profileIds: members }));
   return { profileIds: members, events, identifiers: keys.length };
 }

@@ -1,4 +1,4 @@
-import { type CxEvent, isCxError, type Traits } from '@cx/core';
+import type { CxEvent, Traits } from '@cx/core';
 import type { IdentityConfig } from '../config/identity-config';
 import type { GraphSession } from '../graph/graph-session';
 import { applyConsent } from './consent';
@@ -65,14 +65,14 @@ export function initialProfile(
 
 /**
  * Applies the traits of `identify` calls and the consent preferences of every call to the
- * canonical profiles, per trait strategy. Writes only profiles whose traits or consent changed:
- * one `patchTraits` each, concurrently (`written` settles once they are stored), and the new
- * states into the session, which writes them with its other documents.
+ * canonical profiles, per trait strategy, in event-time order. Stages, for the session's commit,
+ * one trait patch per profile whose traits changed and the new states of those whose traits or
+ * consent changed.
  */
 export async function applyProfileUpdates(
   session: GraphSession,
   updates: readonly { event: CxEvent; profileId: string }[],
-): Promise<{ written: Promise<void> }> {
+): Promise<void> {
   const byProfile = new Map<string, CxEvent[]>();
   for (const { event, profileId } of updates) {
     if (session.appliedAtCreate.has(event.messageId) || !updatesProfile(event)) continue;
@@ -81,10 +81,9 @@ export async function applyProfileUpdates(
     if (list) list.push(event);
     else byProfile.set(id, [event]);
   }
-  if (byProfile.size === 0) return { written: Promise.resolve() };
+  if (byProfile.size === 0) return;
   const { config } = session.runtime;
   const states = await session.states([...byProfile.keys()]);
-  const writes: Promise<void>[] = [];
 
   for (const [profileId, events] of byProfile) {
     const current = states.get(profileId)!;
@@ -95,34 +94,12 @@ export async function applyProfileUpdates(
     if (!change.changed) continue;
     session.setState(profileId, state);
     const names = Object.keys(change.set);
-    if (names.length > 0) writes.push(patch(session, profileId, change.set));
+    if (names.length > 0) session.patchTraits(profileId, change.set);
     session.updated.push({
       workspaceId: session.workspaceId,
       profileId,
       traits: names,
       consent: change.consentChanged,
     });
-  }
-  // Wrapped so the caller can overlap the patches with its own writes.
-  return { written: Promise.all(writes).then(() => undefined) };
-}
-
-/**
- * Patches a profile's traits. When another process merged the profile away in the meantime
- * (`CONFLICT`), the traits go to the profile it was merged into, so no update is lost.
- */
-async function patch(session: GraphSession, profileId: string, set: Traits): Promise<void> {
-  const { profiles } = session.runtime.storage;
-  let id = profileId;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      session.remember(await profiles.patchTraits(session.workspaceId, id, { set }));
-      return;
-    } catch (error) {
-      if (!isCxError(error, 'CONFLICT') || attempt >= 10) throw error;
-      const record = await profiles.get(session.workspaceId, id);
-      if (record?.mergedInto == null) throw error;
-      id = record.mergedInto;
-    }
   }
 }

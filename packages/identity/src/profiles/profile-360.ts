@@ -1,5 +1,7 @@
 import type { CxEvent, Identifier, ProfileRecord, Traits } from '@cx/core';
 import { COLLECTIONS } from '../collections';
+import { isIdentityEvent } from '../events/identity-events';
+import { isSuppressed, type SuppressionRecord } from '../privacy/suppression';
 import type { IdentityRuntime } from '../runtime';
 import { loadStates, type TraitChange } from './profile-state';
 
@@ -74,7 +76,7 @@ export async function buildProfile360(
   const members = await storage.profiles.members(workspaceId, record.id);
   const [states, suppression] = await Promise.all([
     loadStates(storage.documents, workspaceId, [record.id]),
-    storage.documents.get(workspaceId, COLLECTIONS.suppressions, record.id),
+    storage.documents.get<SuppressionRecord>(workspaceId, COLLECTIONS.suppressions, record.id),
   ]);
   const state = states.get(record.id)!.state;
   const profile: Profile360 = {
@@ -83,7 +85,7 @@ export async function buildProfile360(
     traits: record.traits,
     consent: Object.fromEntries(Object.entries(state.consent).map(([k, v]) => [k, v.value])),
     mergedProfileIds: members.filter((id) => id !== record.id),
-    suppressed: suppression !== null,
+    suppressed: isSuppressed(suppression?.value),
     firstSeen: null,
     lastSeen: null,
     eventCounts: { total: 0, byType: {}, byName: {} },
@@ -101,6 +103,8 @@ export async function buildProfile360(
   };
   const counts = profile.eventCounts;
   await readAllEvents(runtime, workspaceId, members, (event) => {
+    // What the person did: identity's own events (merges...) are in the log, not in these figures.
+    if (isIdentityEvent(event)) return;
     if (profile.lastSeen === null) profile.lastSeen = event.timestamp;
     profile.firstSeen = event.timestamp;
     counts.total++;

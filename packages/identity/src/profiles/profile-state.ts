@@ -65,15 +65,5 @@ export async function loadStates(
   return out;
 }
 
-/** Writes a profile's state. */
-export async function saveState(
-  documents: DocumentStore,
-  workspaceId: string,
-  profileId: string,
-  state: ProfileState,
-): Promise<void> {
-  await documents.put(workspaceId, { collection: COLLECTIONS.state, key: profileId, value: state });
-}
-
 /** The later of two ISO timestamps (ISO strings sort by time). */
 export const laterOf = (a: string, b: string): string => [a, b].sort()[1]!;

@@ -97,6 +97,45 @@ export const commitProfileChecks: ConformanceCheck[] = [
   },
   {
     port: 'commit',
+    name: 'a commit undoes a merge with its documents and events, or refuses whole when it cannot',
+    async run({ storage, workspace }) {
+      const into = await storage.profiles.create(workspace, { identifiers: [user('u-1')], traits: { a: 1 } });
+      const from = await storage.profiles.create(workspace, { identifiers: [email('x@example.com')] });
+      await storage.profiles.merge(workspace, { into: into.id, from: from.id, traits: { a: 1, b: 2 } });
+      const unmerge = {
+        op: 'unmerge' as const,
+        into: into.id,
+        from: from.id,
+        intoIdentifiers: [user('u-1')],
+        fromIdentifiers: [email('x@example.com')],
+        intoTraits: { a: 1 },
+        fromTraits: {},
+      };
+      const stale = { ...unmerge, intoIdentifiers: [], fromIdentifiers: [email('x@example.com')] };
+      await rejectsWithCode(
+        () =>
+          storage.commit(workspace, {
+            profiles: [stale],
+            documents: [{ collection: STATE, key: 'undo', value: 1 }],
+          }),
+        'CONFLICT',
+        'identifiers that are not what into holds',
+      );
+      assert.equal(await storage.documents.get(workspace, STATE, 'undo'), null);
+      const event = { ...makeEvent({ userId: 'u-1' }), profileId: into.id };
+      await storage.commit(workspace, {
+        profiles: [unmerge],
+        events: [event],
+        documents: [{ collection: STATE, key: 'undo', value: 1 }],
+      });
+      assert.equal((await storage.profiles.get(workspace, from.id))?.mergedInto, null);
+      assert.equal((await storage.profiles.findByIdentifier(workspace, email('x@example.com')))?.id, from.id);
+      assert.deepEqual((await storage.profiles.get(workspace, into.id))?.traits, { a: 1 });
+      assert.ok(await storage.events.get(workspace, event.messageId));
+    },
+  },
+  {
+    port: 'commit',
     name: 'with eventsMustBeNew an event already stored refuses the whole commit and says which',
     async run({ storage, workspace }) {
       const stored = makeEvent({ userId: 'u-1' });
