@@ -37,6 +37,15 @@ export async function suppressPerson(
 ): Promise<SuppressionOutcome> {
   const record = await requireProfile(runtime, workspaceId, ref);
   const keys = record.identifiers.map((i) => `${i.type}:${i.value}`);
+  const current = await runtime.storage.documents.get<SuppressionRecord>(
+    workspaceId,
+    COLLECTIONS.suppressions,
+    record.id,
+  );
+  // Already suppressed with every identifier it holds (a retry, say): nothing to write again.
+  if (isSuppressed(current?.value) && keys.every((key) => current!.value.keys.includes(key))) {
+    return { profileId: record.id, suppressed: true };
+  }
   const at = nowIso(runtime);
   const session = new GraphSession(runtime, workspaceId);
   await stageFlags(session, keys, 'suppressed', { profileId: record.id, at });
