@@ -54,13 +54,8 @@ export function storedDocuments<T>(
 ): StoredDocument<T>[] {
   const updatedAt = new Date(at).toISOString();
   return parsed.map(
-    (input): StoredDocument<T> => ({
-      collection: input.collection,
-      key: input.key,
-      value: input.value as T,
-      version: versions.get(address(input.collection, input.key))!,
-      updatedAt,
-    }),
+    (input): StoredDocument<T> =>
+      input.stored<T>(versions.get(address(input.collection, input.key))!, updatedAt),
   );
 }
 

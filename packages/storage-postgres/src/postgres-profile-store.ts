@@ -478,6 +478,47 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
     throw new ConflictError(`Profile ${id} is at version ${current!.version}, not ${parsed.expectedVersion}`);
   };
 
+  /**
+   * Several trait patches of distinct profiles in one statement (a commit's run of patches).
+   * When a profile is missing, merged away or at another version, the error is the one a lone
+   * patch of it would raise.
+   */
+  const patchManyOn = async (
+    db: Queryable,
+    workspaceId: string,
+    patches: readonly ReturnType<typeof parseTraitPatch>[],
+  ): Promise<void> => {
+    const ids = patches.map((patch) => patch.profileId);
+    if (new Set(ids).size < ids.length || patches.length === 1) {
+      for (const patch of patches) await patchTraitsOn(db, workspaceId, patch);
+      return;
+    }
+    // In id order, so two commits patching the same profiles lock them in the same order.
+    const sorted = [...patches].sort((a, b) => (a.profileId < b.profileId ? -1 : 1));
+    const result = await db.query<{ id: string }>(
+      `UPDATE ${profiles} AS p
+       SET traits = (p.traits || u.patch::jsonb) - ARRAY(SELECT jsonb_array_elements_text(u.unset::jsonb)),
+           version = p.version + 1, updated_at = $6
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[]) AS u(id, patch, unset, expected)
+       WHERE p.workspace_id = $1 AND p.id = u.id AND p.merged_into IS NULL
+         AND (u.expected IS NULL OR p.version = u.expected)
+       RETURNING p.id`,
+      [
+        workspaceId,
+        sorted.map((patch) => patch.profileId),
+        sorted.map((patch) => JSON.stringify(patch.set)),
+        sorted.map((patch) => JSON.stringify(patch.unset)),
+        sorted.map((patch) => patch.expectedVersion ?? null),
+        clock.now(),
+      ],
+    );
+    if (result.rows.length === patches.length) return;
+    const patched = new Set(result.rows.map((row) => row.id));
+    // Each missed patch alone raises its own error (the caller rolls the transaction back).
+    for (const patch of patches)
+      if (!patched.has(patch.profileId)) await patchTraitsOn(db, workspaceId, patch);
+  };
+
   /** Merges in order, every profile of the call locked up front in id order. */
   const mergeManyOn = async (
     client: Queryable,
@@ -591,6 +632,12 @@ export function postgresProfileStore({ pool, tables, clock, newId }: PostgresCon
           client,
           workspaceId,
           run.map((w) => (w as typeof write).merge),
+        );
+      } else if (write.op === 'patchTraits') {
+        await patchManyOn(
+          client,
+          workspaceId,
+          run.map((w) => (w as typeof write).patch),
         );
       } else {
         for (const each of run) {

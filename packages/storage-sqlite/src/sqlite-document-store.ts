@@ -105,7 +105,7 @@ export function sqliteDocuments(db: Database, { clock }: { clock: Clock }): Sqli
 
   // Every expectation is checked before the first write, so a conflict writes nothing even
   // before the transaction rolls back; one commit for the whole set.
-  const putMany = db.transaction((workspaceId: string, inputs: ReturnType<typeof parseDocumentPutMany>) => {
+  const writeRows = (workspaceId: string, inputs: ReturnType<typeof parseDocumentPutMany>) => {
     const versions = inputs.map((input) => {
       const current = selectVersion.get(workspaceId, input.collection, input.key) ?? 0;
       if (input.expectedVersion !== undefined && current !== input.expectedVersion) {
@@ -120,7 +120,8 @@ export function sqliteDocuments(db: Database, { clock }: { clock: Clock }): Sqli
       upsert.run(workspaceId, input.collection, input.key, input.json, versions[index]!, at);
     });
     return { versions, at };
-  });
+  };
+  const putMany = db.transaction(writeRows);
 
   const store: DocumentStore = {
     async get<T>(workspaceId: string, collection: string, key: string) {
@@ -144,15 +145,7 @@ export function sqliteDocuments(db: Database, { clock }: { clock: Clock }): Sqli
       return guard('documents.put', () => {
         const parsed = parseDocumentPut(workspaceId, input);
         const written = put.immediate(workspaceId, parsed);
-        const document: StoredDocument<T> = {
-          collection: parsed.collection,
-          key: parsed.key,
-          // Already a JSON round-trip of the input, exactly what a later get returns.
-          value: parsed.value as T,
-          version: written.version,
-          updatedAt: new Date(written.at).toISOString(),
-        };
-        return document;
+        return parsed.stored<T>(written.version, new Date(written.at).toISOString());
       });
     },
 
@@ -162,15 +155,7 @@ export function sqliteDocuments(db: Database, { clock }: { clock: Clock }): Sqli
         if (parsed.length === 0) return [];
         const written = putMany.immediate(workspaceId, parsed);
         const updatedAt = new Date(written.at).toISOString();
-        return parsed.map(
-          (input, index): StoredDocument<T> => ({
-            collection: input.collection,
-            key: input.key,
-            value: input.value as T,
-            version: written.versions[index]!,
-            updatedAt,
-          }),
-        );
+        return parsed.map((input, index) => input.stored<T>(written.versions[index]!, updatedAt));
       });
     },
 
@@ -200,5 +185,6 @@ export function sqliteDocuments(db: Database, { clock }: { clock: Clock }): Sqli
       });
     },
   };
-  return { store, writeMany: putMany };
+  // Inside a commit's transaction: no savepoint of its own.
+  return { store, writeMany: writeRows };
 }

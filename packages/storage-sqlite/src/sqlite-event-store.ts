@@ -103,7 +103,7 @@ export function sqliteEventStore(db: Database): {
   );
 
   // One transaction per batch: one commit (lock, WAL append) per batch instead of per event.
-  const insertBatch = db.transaction((workspaceId: string, prepared: PreparedAppend) => {
+  const insertRows = (workspaceId: string, prepared: PreparedAppend) => {
     const { events, timestamps } = prepared;
     const inserted = new Uint8Array(events.length);
     for (let index = 0; index < events.length; index++) {
@@ -118,12 +118,16 @@ export function sqliteEventStore(db: Database): {
       ).changes;
     }
     return inserted;
-  });
+  };
+  const insertBatch = db.transaction(insertRows);
 
-  /** Stores a validated batch's new events (inside a commit's transaction when there is one). */
+  /**
+   * Stores a validated batch's new events inside a commit's transaction: the bare statements, no
+   * savepoint (whose sub-journal copies every page it touches).
+   */
   const insertPrepared = (workspaceId: string, prepared: PreparedAppend): AppendResult => {
     if (prepared.events.length === 0) return finishAppend(prepared, () => false);
-    const inserted = insertBatch(workspaceId, prepared);
+    const inserted = insertRows(workspaceId, prepared);
     return finishAppend(prepared, (_event, index) => inserted[index] === 1);
   };
 

@@ -200,7 +200,7 @@ export function sqliteProfileStore(
   const membersOf = (workspaceId: string, profileId: string) =>
     selectMembers.all({ workspace: workspaceId, id: profileId });
 
-  const create = db.transaction((workspaceId: string, input: ReturnType<typeof parseCreateProfile>) => {
+  const createRow = (workspaceId: string, input: ReturnType<typeof parseCreateProfile>) => {
     const id = input.id ?? newId();
     if (selectProfile.get(workspaceId, id)) throw new ConflictError(`Profile ${id} already exists`);
     claimable(workspaceId, input.identifiers, null);
@@ -217,7 +217,8 @@ export function sqliteProfileStore(
       version: 1,
     };
     return record;
-  });
+  };
+  const create = db.transaction(createRow);
 
   // Each create runs as a savepoint of one transaction: one commit, and a conflict undoes all.
   const createMany = db.transaction(
@@ -353,16 +354,57 @@ export function sqliteProfileStore(
     };
   });
 
-  /** A commit's profile writes, in order, inside the commit's transaction (each a savepoint). */
+  /** A canonical profile's row (no identifiers), for a commit's checks. */
+  const liveRow = (workspaceId: string, profileId: string, op: string): ProfileRow => {
+    const row = selectProfile.get(workspaceId, profileId);
+    if (!row) throw new NotFoundError(`Profile ${profileId} not found`);
+    if (row.merged_into !== null) {
+      throw new ConflictError(`Cannot ${op} profile ${profileId}: it was merged into ${row.merged_into}`);
+    }
+    return row;
+  };
+
+  /**
+   * A commit's profile writes, in order, inside the commit's transaction: the checks and writes
+   * of each method without reading the records back (nobody reads a commit's profiles), and
+   * without a savepoint each (a failure rolls the whole commit back).
+   */
   const applyWrites = (workspaceId: string, writes: readonly ParsedProfileWrite[]): void => {
+    const at = clock.now();
     for (const write of writes) {
-      if (write.op === 'create') create(workspaceId, write.profile);
-      else if (write.op === 'addIdentifiers') addIdentifiers(workspaceId, write.profileId, write.identifiers);
-      else if (write.op === 'removeIdentifiers')
+      if (write.op === 'create') createRow(workspaceId, write.profile);
+      else if (write.op === 'addIdentifiers') {
+        liveRow(workspaceId, write.profileId, 'add identifiers to');
+        const added = claimable(workspaceId, write.identifiers, write.profileId);
+        if (added.length > 0) {
+          attach(workspaceId, write.profileId, added);
+          touch.run(at, workspaceId, write.profileId);
+        }
+      } else if (write.op === 'patchTraits') {
+        const { patch } = write;
+        const row = liveRow(workspaceId, patch.profileId, 'patch traits of');
+        if (patch.expectedVersion !== undefined && patch.expectedVersion !== row.version) {
+          throw new ConflictError(
+            `Profile ${row.id} is at version ${row.version}, not ${patch.expectedVersion}`,
+          );
+        }
+        const traits = { ...(JSON.parse(row.traits) as Traits), ...patch.set };
+        for (const name of patch.unset) delete traits[name];
+        updateTraits.run(JSON.stringify(traits), at, workspaceId, row.id);
+      } else if (write.op === 'merge') {
+        const { merge: input } = write;
+        const into = liveRow(workspaceId, input.into, 'merge into');
+        const from = liveRow(workspaceId, input.from, 'merge');
+        moveIdentifiers.run(into.id, selectLastOrdinal.get(workspaceId, into.id) ?? 0, workspaceId, from.id);
+        const traits = input.traits ?? {
+          ...(JSON.parse(from.traits) as Traits),
+          ...(JSON.parse(into.traits) as Traits),
+        };
+        updateTraits.run(JSON.stringify(traits), at, workspaceId, into.id);
+        markMerged.run(into.id, at, workspaceId, from.id);
+      } else if (write.op === 'removeIdentifiers') {
         removeIdentifiers(workspaceId, write.profileId, write.identifiers);
-      else if (write.op === 'patchTraits') patchTraits(workspaceId, write.patch);
-      else if (write.op === 'unmerge') unmerge(workspaceId, write.unmerge);
-      else merge(workspaceId, write.merge);
+      } else unmerge(workspaceId, write.unmerge);
     }
   };
 

@@ -105,13 +105,9 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): Storage {
         return {
           scheduled,
           appended,
-          documents: parsed.documents.map((input, index) => ({
-            collection: input.collection,
-            key: input.key,
-            value: input.value,
-            version: written.versions[index]!,
-            updatedAt,
-          })),
+          documents: parsed.documents.map((input, index) =>
+            input.stored(written.versions[index]!, updatedAt),
+          ),
         };
       });
       return {

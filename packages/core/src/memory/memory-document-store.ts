@@ -80,14 +80,8 @@ export function memoryDocuments({ clock }: { clock: Clock }): MemoryDocuments {
       updatedAt,
     };
     rows.set(input.key, row);
-    // The parsed value is already a fresh JSON copy: hand it out instead of parsing again.
-    return {
-      collection: input.collection,
-      key: input.key,
-      value: input.value as T,
-      version: row.version,
-      updatedAt,
-    };
+    // The value is parsed from the JSON only if the caller reads it.
+    return input.stored<T>(row.version, updatedAt);
   };
 
   const store = {

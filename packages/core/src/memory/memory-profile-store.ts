@@ -34,6 +34,7 @@ interface WorkspaceProfiles {
 
 /** Records are copied in and out so callers can never change stored state by mutation. */
 const copy = (record: ProfileRecord): ProfileRecord => structuredClone(record);
+const copyMerge = (result: MergeResult): MergeResult => structuredClone(result);
 
 /** Options for {@link memoryProfileStore}. */
 export interface MemoryProfileStoreOptions {
@@ -111,7 +112,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     space.mergedChildren.set(into.id, children);
     touch(into);
     touch(from);
-    return { into: copy(into), from: copy(from), movedIdentifiers: structuredClone(moved) };
+    return { into, from, movedIdentifiers: moved };
   };
 
   /** Stores new profiles, each input checked before anything is stored: all or nothing. */
@@ -137,7 +138,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
       };
       space.profiles.set(record.id, record);
       for (const identifier of input.identifiers) space.owners.set(identifierKey(identifier), record.id);
-      return copy(record);
+      return record;
     });
   };
 
@@ -145,11 +146,11 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     const record = canonical(space, id, 'add identifiers to');
     assertFree(space, parsed, id);
     const added = parsed.filter((identifier) => space.owners.get(identifierKey(identifier)) !== id);
-    if (added.length === 0) return copy(record);
+    if (added.length === 0) return record;
     for (const identifier of added) space.owners.set(identifierKey(identifier), id);
     record.identifiers.push(...added);
     touch(record);
-    return copy(record);
+    return record;
   };
 
   const removeIdentifiers = (space: WorkspaceProfiles, id: string, parsed: Identifier[]): ProfileRecord => {
@@ -157,11 +158,11 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     const record = space.profiles.get(id);
     if (!record) throw new NotFoundError(`Profile ${id} not found`);
     const kept = record.identifiers.filter((identifier) => !keys.has(identifierKey(identifier)));
-    if (kept.length === record.identifiers.length) return copy(record);
+    if (kept.length === record.identifiers.length) return record;
     for (const key of keys) if (space.owners.get(key) === id) space.owners.delete(key);
     record.identifiers = kept;
     touch(record);
-    return copy(record);
+    return record;
   };
 
   const patchTraits = (
@@ -178,7 +179,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     for (const name of parsed.unset) delete traits[name];
     record.traits = traits;
     touch(record);
-    return copy(record);
+    return record;
   };
 
   const unmerge = (space: WorkspaceProfiles, parsed: ReturnType<typeof parseUnmergeInput>) => {
@@ -202,7 +203,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     space.mergedChildren.get(into.id)?.delete(from.id);
     touch(into);
     touch(from);
-    return { into: copy(into), from: copy(from) };
+    return { into, from };
   };
 
   /**
@@ -225,7 +226,9 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
     const saveProfile = (id: string) => {
       if (records.has(id)) return;
       const record = space.profiles.get(id);
-      records.set(id, record && copy(record));
+      // Ops replace a record's traits and arrays, or push onto its identifiers: a copy of the
+      // record and of that list is enough to put it back.
+      records.set(id, record && { ...record, identifiers: [...record.identifiers] });
       if (record) saveIdentifiers(record.identifiers);
       const set = space.mergedChildren.get(id);
       children.set(id, set && new Set(set));
@@ -277,12 +280,14 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
   return {
     store: {
       async create(workspaceId, input) {
-        const [record] = insertProfiles(spaceOf(workspaceId), [parseCreateProfile(workspaceId, input)]);
+        const [record] = insertProfiles(spaceOf(workspaceId), [parseCreateProfile(workspaceId, input)]).map(
+          copy,
+        );
         return record!;
       },
 
       async createMany(workspaceId, inputs) {
-        return insertProfiles(spaceOf(workspaceId), parseCreateProfiles(workspaceId, inputs));
+        return insertProfiles(spaceOf(workspaceId), parseCreateProfiles(workspaceId, inputs)).map(copy);
       },
 
       async get(workspaceId, profileId) {
@@ -325,21 +330,21 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
 
       async addIdentifiers(workspaceId, profileId, identifiers) {
         const id = parseId(workspaceId, profileId, 'profile id');
-        return addIdentifiers(spaceOf(workspaceId), id, parseIdentifiers(identifiers));
+        return copy(addIdentifiers(spaceOf(workspaceId), id, parseIdentifiers(identifiers)));
       },
 
       async removeIdentifiers(workspaceId, profileId, identifiers) {
         const id = parseId(workspaceId, profileId, 'profile id');
-        return removeIdentifiers(spaceOf(workspaceId), id, parseIdentifiers(identifiers));
+        return copy(removeIdentifiers(spaceOf(workspaceId), id, parseIdentifiers(identifiers)));
       },
 
       async patchTraits(workspaceId, profileId, patch) {
-        return patchTraits(spaceOf(workspaceId), parseTraitPatch(workspaceId, profileId, patch));
+        return copy(patchTraits(spaceOf(workspaceId), parseTraitPatch(workspaceId, profileId, patch)));
       },
 
       async merge(workspaceId, input) {
         const parsed = parseMergeInput(workspaceId, input);
-        return applyMerge(spaceOf(workspaceId), parsed);
+        return copyMerge(applyMerge(spaceOf(workspaceId), parsed));
       },
 
       async mergeMany(workspaceId, inputs) {
@@ -358,11 +363,12 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
           check(merge.from, 'merge');
           mergedNow.set(merge.from, merge.into);
         }
-        return parsed.map((merge) => applyMerge(space, merge));
+        return parsed.map((merge) => copyMerge(applyMerge(space, merge)));
       },
 
       async unmerge(workspaceId, input) {
-        return unmerge(spaceOf(workspaceId), parseUnmergeInput(workspaceId, input));
+        const { into, from } = unmerge(spaceOf(workspaceId), parseUnmergeInput(workspaceId, input));
+        return { into: copy(into), from: copy(from) };
       },
 
       async members(workspaceId, profileId) {

@@ -5,6 +5,7 @@ import { type CxEvent, cxEventSchema } from '../events/cx-event';
 import { EVENT_TYPES, type EventType, idSchema, isoTimestampSchema } from '../events/segment-spec';
 import { validatedTimestamp } from '../events/validated-events';
 import { assertWorkspaceId } from '../workspaces/workspace-id';
+import type { StoredDocument } from './document-store';
 import type { AppendResult, EventRejection } from './event-store';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
 import { type Identifier, identifierKey, identifierSchema } from './profile-store';
@@ -191,9 +192,32 @@ export function parseIds(workspaceId: unknown, ids: unknown, what: string): stri
 
 const identifiersSchema = z.array(identifierSchema).max(1000);
 
+const IDENTIFIER_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * The rules of {@link identifierSchema} checked by hand: the common case (a lookup of a batch's
+ * thousand identifiers) skips building zod's result; anything else goes through zod, which names
+ * the problem.
+ */
+function plainIdentifiers(value: unknown): Identifier[] | undefined {
+  if (!Array.isArray(value) || value.length > 1000) return undefined;
+  const out: Identifier[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i] as { type?: unknown; value?: unknown } | null;
+    if (typeof item !== 'object' || item === null) return undefined;
+    const { type, value: text } = item;
+    if (typeof type !== 'string' || !IDENTIFIER_TYPE.test(type)) return undefined;
+    if (typeof text !== 'string' || text.length === 0 || text.length > 1024 || !text.isWellFormed()) {
+      return undefined;
+    }
+    out[i] = { type, value: text };
+  }
+  return out;
+}
+
 /** Validates identifiers and removes repeats. */
 export function parseIdentifiers(identifiers: unknown): Identifier[] {
-  const parsed = parseOrThrow(identifiersSchema, identifiers, 'identifiers');
+  const parsed = plainIdentifiers(identifiers) ?? parseOrThrow(identifiersSchema, identifiers, 'identifiers');
   const seen = new Set<string>();
   return parsed.filter((identifier) => {
     const key = identifierKey(identifier);
@@ -423,11 +447,57 @@ const putDocumentSchema = z.object({
   expectedVersion: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * A validated document write: its JSON text (what a store writes, serialised once) and, parsed
+ * back from it only when asked for, the detached copy a call returns.
+ */
+export class ParsedDocumentPut {
+  readonly collection: string;
+  readonly key: string;
+  readonly expectedVersion: number | undefined;
+  readonly json: string;
+  #value: unknown;
+  #parsed = false;
+
+  constructor(
+    input: { collection: string; key: string; expectedVersion?: number | undefined },
+    json: string,
+  ) {
+    this.collection = input.collection;
+    this.key = input.key;
+    this.expectedVersion = input.expectedVersion;
+    this.json = json;
+  }
+
+  /** The stored document a call returns, its value parsed only when read. */
+  stored<T>(version: number, updatedAt: string): StoredDocument<T> {
+    const input = this;
+    return {
+      collection: this.collection,
+      key: this.key,
+      version,
+      updatedAt,
+      get value() {
+        return input.value as T;
+      },
+    };
+  }
+
+  /** A fresh copy of the value, as the store will return it. */
+  get value(): unknown {
+    if (!this.#parsed) {
+      this.#value = JSON.parse(this.json);
+      this.#parsed = true;
+    }
+    return this.#value;
+  }
+}
+
 /** Validates a `put`; the value is round-tripped through JSON like every stored value. */
-export function parseDocumentPut(workspaceId: unknown, input: unknown) {
+export function parseDocumentPut(workspaceId: unknown, input: unknown): ParsedDocumentPut {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(putDocumentSchema, input, 'document');
-  return { ...parsed, ...jsonDocument(parsed.value, 'value') };
+  return new ParsedDocumentPut(parsed, toJsonText(parsed.value, 'value'));
 }
 
 /** The most documents one `putMany` writes. */
@@ -458,7 +528,9 @@ const putManySchema = z
 export function parseDocumentPutMany(workspaceId: unknown, inputs: unknown) {
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(putManySchema, inputs, 'documents');
-  return parsed.map((input, index) => ({ ...input, ...jsonDocument(input.value, `${index}.value`) }));
+  return parsed.map(
+    (input, index) => new ParsedDocumentPut(input, toJsonText(input.value, `${index}.value`)),
+  );
 }
 
 const documentListSchema = z

@@ -97,6 +97,33 @@ export const commitProfileChecks: ConformanceCheck[] = [
   },
   {
     port: 'commit',
+    name: 'several trait patches in one commit apply together, or not at all when one profile was merged away',
+    async run({ storage, workspace }) {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        ids.push((await storage.profiles.create(workspace, { identifiers: [user(`p-${i}`)] })).id);
+      }
+      await storage.commit(workspace, {
+        profiles: ids.map((profileId, i) => ({ op: 'patchTraits' as const, profileId, set: { n: i } })),
+      });
+      for (const [i, id] of ids.entries()) {
+        assert.deepEqual((await storage.profiles.get(workspace, id))?.traits, { n: i });
+      }
+      await storage.profiles.merge(workspace, { into: ids[0]!, from: ids[3]! });
+      await rejectsWithCode(
+        () =>
+          storage.commit(workspace, {
+            profiles: ids.map((profileId) => ({ op: 'patchTraits' as const, profileId, set: { n: 9 } })),
+          }),
+        'CONFLICT',
+        'a patch of a merged-away profile among others',
+      );
+      for (const id of ids.slice(0, 3))
+        assert.notEqual((await storage.profiles.get(workspace, id))?.traits.n, 9);
+    },
+  },
+  {
+    port: 'commit',
     name: 'a commit undoes a merge with its documents and events, or refuses whole when it cannot',
     async run({ storage, workspace }) {
       const into = await storage.profiles.create(workspace, { identifiers: [user('u-1')], traits: { a: 1 } });
