@@ -206,7 +206,10 @@ export function sqliteProfileStore(
     claimable(workspaceId, input.identifiers, null);
     const at = clock.now();
     insertProfile.run(workspaceId, id, JSON.stringify(input.traits), at, at);
-    attach(workspaceId, id, input.identifiers);
+    // A new profile holds no identifier yet: they take ordinals 1, 2, ...
+    input.identifiers.forEach((identifier, index) => {
+      insertIdentifier.run(workspaceId, identifier.type, identifier.value, id, index + 1);
+    });
     const record: ProfileRecord = {
       id,
       identifiers: input.identifiers,
