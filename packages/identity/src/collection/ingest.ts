@@ -232,10 +232,15 @@ async function planAndCommit(
   }
   const toStore: CxEvent[] = [];
   const storedFrom: Candidate[] = [];
+  // A refused identifier is explained once per person and batch, not once per event.
+  const explained = new Set<string>();
   for (const candidate of accepted) {
     const profileId = resolved.get(candidate)!;
     for (const refused of candidate.extracted.refused) {
       if (profileId === null) continue;
+      const key = `${profileId}\u0000${refused.type}\u0000${refused.value}\u0000${refused.rule}`;
+      if (explained.has(key)) continue;
+      explained.add(key);
       session.decisions.record({
         kind: 'refused',
         rule: refused.rule,

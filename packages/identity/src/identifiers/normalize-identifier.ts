@@ -36,10 +36,26 @@ export function normalizeIdentifierValue(
       // Without a default region only international numbers ("+84 …") can be read; refusing
       // the rest here skips the exception libphonenumber throws and catches for each of them.
       if (phoneRegion === undefined && !value.includes('+')) return null;
-      const phone = parsePhoneNumberFromString(value, phoneRegion as CountryCode | undefined);
-      return phone?.isValid() ? phone.number : null;
+      return normalizePhone(value, phoneRegion);
     }
     default:
       return value;
   }
+}
+
+/** Phone numbers read so far, by region and raw text: the same people's numbers come back batch after batch. */
+const phones = new Map<string, string | null>();
+const MAX_CACHED_PHONES = 100_000;
+
+/** A phone number in E.164, or `null` when it is not a valid number; cached (libphonenumber's parse is costly). */
+function normalizePhone(value: string, region: string | undefined): string | null {
+  const key = `${region ?? ''}|${value}`;
+  let number = phones.get(key);
+  if (number === undefined) {
+    const phone = parsePhoneNumberFromString(value, region as CountryCode | undefined);
+    number = phone?.isValid() ? phone.number : null;
+    if (phones.size >= MAX_CACHED_PHONES) phones.clear();
+    phones.set(key, number);
+  }
+  return number;
 }
