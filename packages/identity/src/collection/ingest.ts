@@ -82,10 +82,12 @@ async function getFlags(runtime: IdentityRuntime, ws: string, keys: string[]) {
  * 1. validate and normalise every event (size limit, schema, clock skew), drop recent duplicates;
  * 2. one lookup of every identifier of the batch, plus the tombstone, suppression and quarantine
  *    lists for them;
- * 3. resolve each event to a profile in batch order, writing only where a profile is created,
- *    extended or merged;
- * 4. one `events.append` for the whole batch, then trait and consent updates of the events the
- *    store actually inserted (so a replayed duplicate never adds to a `sum` twice).
+ * 3. resolve each event to a profile in batch order, in memory, staging the profiles created,
+ *    extended or merged and the trait and consent updates;
+ * 4. one `storage.commit` of all of it with the events, all or nothing. An event already stored
+ *    (a client's retry of a batch that did commit) refuses the commit: it is answered
+ *    `duplicate` and the rest is planned again, so a replay never adds to a `sum` twice. A
+ *    conflict with another writer plans the batch again from fresh reads.
  */
 export async function ingestBatch(
   runtime: IdentityRuntime,
