@@ -2,6 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { identify, keysOf, setup, track, WS } from './helpers';
 
 describe('identity graph', () => {
+  it('writes Profile Merged into the log right after the event that caused it, in the same batch', async () => {
+    const { identity, storage } = setup();
+    await identity.ingest(WS, [track({ anonymousId: 'a-1' }), identify({ userId: 'u-1' }, { plan: 'pro' })]);
+    const batch = [
+      track({ anonymousId: 'a-1' }),
+      identify({ userId: 'u-1', anonymousId: 'a-1' }),
+      track({ userId: 'u-1' }),
+    ];
+    const result = await identity.ingest(WS, batch);
+    const survivor = result.results[1]!.profileId!;
+    const log = (await storage.events.scan(WS)).items.slice(2);
+    expect(log.map((e) => (e.type === 'track' ? e.event : e.type))).toEqual([
+      'Product Viewed',
+      'identify',
+      'Profile Merged',
+      'Product Viewed',
+    ]);
+    expect(log[2]).toMatchObject({
+      profileId: survivor,
+      userId: 'u-1',
+      properties: { into: survivor, rule: 'shared-identifier', causedBy: batch[1]!.messageId },
+      context: { library: { name: '@cx/identity' } },
+    });
+    const merges = await storage.documents.list(WS, 'identity.merges');
+    expect((log[2] as { properties: { mergeId: string } }).properties.mergeId).toBe(merges.items[0]!.key);
+  });
+
   it('merges two known profiles that one event links, recording the rule', async () => {
     const { identity, decisions, merged } = setup();
     const anon = await identity.ingest(WS, [track({ anonymousId: 'a-1' })]);
