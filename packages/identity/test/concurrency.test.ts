@@ -34,6 +34,39 @@ describe('concurrent writers', () => {
     expect(profile?.identifiers).toContainEqual({ type: 'user_id', value: 'other' });
   });
 
+  it('two writers updating one person from the same reading both keep their consent change', async () => {
+    const clock = new ManualClock('2026-03-01T00:00:00Z');
+    const base = memoryStorage({ clock });
+    const consent = (preferences: Record<string, boolean>) => ({
+      context: { consent: { categoryPreferences: preferences } },
+    });
+    await createIdentity({ storage: base, clock }).ingest(WS, [
+      identify({ userId: 'u-1' }, {}, consent({ ads: true })),
+    ]);
+    // The other process commits its withdrawal between this one's reads and its commit.
+    const other = createIdentity({ storage: base, clock });
+    let raced = false;
+    const storage: Storage = {
+      ...base,
+      async commit(ws, input) {
+        if (!raced) {
+          raced = true;
+          clock.advance(1000);
+          await other.ingest(WS, [identify({ userId: 'u-1' }, {}, consent({ ads: false }))]);
+        }
+        return base.commit(ws, input);
+      },
+    };
+    clock.advance(1000);
+    const result = await createIdentity({ storage, clock }).ingest(WS, [
+      identify({ userId: 'u-1' }, {}, consent({ email: true })),
+    ]);
+    expect(raced).toBe(true);
+    expect(result.accepted).toBe(1);
+    const profile = await other.getProfile(WS, { type: 'user_id', value: 'u-1' });
+    expect(profile?.consent).toEqual({ ads: false, email: true });
+  });
+
   it('two identity instances on one store resolve the same person to one profile', async () => {
     const clock = new ManualClock('2026-03-01T00:00:00Z');
     const storage = memoryStorage({ clock });

@@ -26,7 +26,9 @@ describe('identity graph', () => {
       context: { library: { name: '@cx/identity' } },
     });
     const merges = await storage.documents.list(WS, 'identity.merges');
-    expect((log[2] as { properties: { mergeId: string } }).properties.mergeId).toBe(merges.items[0]!.key);
+    expect((log[2] as unknown as { properties: { mergeId: string } }).properties.mergeId).toBe(
+      merges.items[0]!.key,
+    );
   });
 
   it('merges two known profiles that one event links, recording the rule', async () => {

@@ -53,6 +53,13 @@ export class GraphSession {
   readonly #dirtyLinks = new Set<string>();
   readonly #records = new Map<string, ProfileRecord>();
   readonly #states = new Map<string, ProfileState>();
+  /**
+   * The stored version of each state this session read (0: no document yet), or of the profiles
+   * it created: its state write expects that version, so two writers cannot both update one
+   * person's traits or consent from the same reading (the later commit is refused and planned
+   * again).
+   */
+  readonly #stateVersions = new Map<string, number>();
   readonly #dirty = new Set<string>();
   readonly #documents: PutDocumentInput[] = [];
   readonly #creates: ProfileWrite[] = [];
@@ -126,7 +133,10 @@ export class GraphSession {
     const missing = profileIds.filter((id) => !this.#states.has(id));
     if (missing.length > 0) {
       const loaded = await loadStates(this.runtime.storage.documents, this.workspaceId, missing);
-      for (const [id, { state }] of loaded) this.#states.set(id, state);
+      for (const [id, { state, version }] of loaded) {
+        this.#states.set(id, state);
+        this.#stateVersions.set(id, version);
+      }
     }
     return new Map(profileIds.map((id) => [id, this.#states.get(id)!]));
   }
@@ -175,6 +185,7 @@ export class GraphSession {
       version: 1,
     };
     this.#creates.push({ op: 'create', id, identifiers: record.identifiers, traits: record.traits });
+    this.#stateVersions.set(id, 0);
     this.#records.set(id, record);
     return record;
   }
@@ -241,7 +252,13 @@ export class GraphSession {
   commitInput(): { profiles: ProfileWrite[]; documents: PutDocumentInput[] } {
     const documents = [...this.#documents];
     for (const id of this.#dirty) {
-      documents.push({ collection: COLLECTIONS.state, key: id, value: this.#states.get(id)! });
+      const expectedVersion = this.#stateVersions.get(id);
+      documents.push({
+        collection: COLLECTIONS.state,
+        key: id,
+        value: this.#states.get(id)!,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      });
     }
     for (const key of this.#dirtyLinks) {
       documents.push({ collection: COLLECTIONS.links, key, value: { profiles: this.links.get(key)! } });
