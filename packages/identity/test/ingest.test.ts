@@ -232,6 +232,24 @@ describe('collection', () => {
 });
 
 describe('large batches', () => {
+  it('commits a batch whose new people and merges need more documents than one putMany takes', async () => {
+    const { identity } = setup();
+    await identity.ingest(
+      WS,
+      Array.from({ length: 400 }, (_, i) => track({ anonymousId: `v-${i}` })),
+    );
+    // 1,200 new people with traits (a state each) and 400 merges (log, decision, state each).
+    const events = [
+      ...Array.from({ length: 1200 }, (_, i) => identify({ userId: `n-${i}` }, { plan: 'free' })),
+      ...Array.from({ length: 400 }, (_, i) => identify({ userId: `n-${i}`, anonymousId: `v-${i}` })),
+    ];
+    const result = await identity.ingest(WS, events);
+    expect(result.accepted).toBe(1600);
+    expect((await identity.getProfile(WS, { type: 'anonymous_id', value: 'v-399' }))?.traits).toEqual({
+      plan: 'free',
+    });
+  });
+
   it('resolves a batch with more identifiers than one lookup takes', async () => {
     const { identity } = setup();
     const events = Array.from({ length: 600 }, (_, i) =>

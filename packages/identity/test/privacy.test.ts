@@ -74,6 +74,23 @@ describe('privacy', () => {
     expect(await storage.documents.get(WS, 'identity.meta', 'flags')).not.toBeNull();
   });
 
+  it('deletes a suppressed person: the tombstones and the lifted suppression in one commit', async () => {
+    const { identity, storage } = setup();
+    const events = [identify({ userId: 'u-1', anonymousId: 'a-1' }, { email: 's@x.io' })];
+    await identity.ingest(WS, events);
+    await identity.suppress(WS, { type: 'user_id', value: 'u-1' });
+    const outcome = await identity.deletePerson(WS, { type: 'user_id', value: 'u-1' });
+    expect(outcome.identifiers).toBe(3);
+    const flags = (await storage.documents.list<Record<string, unknown>>(WS, 'identity.flags')).items;
+    expect(flags).toHaveLength(3);
+    for (const flag of flags) expect(Object.keys(flag.value)).toEqual(['deleted']);
+    const replay = await identity.ingest(
+      WS,
+      events.map((e) => ({ ...e, messageId: `${e.messageId}-r` })),
+    );
+    expect(replay.results[0]).toMatchObject({ status: 'rejected', code: 'DELETED' });
+  });
+
   it('suppresses and unsuppresses a person', async () => {
     const { identity, storage } = setup();
     const first = await identity.ingest(WS, [

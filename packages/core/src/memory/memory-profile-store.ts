@@ -45,7 +45,8 @@ export interface MemoryProfileStoreOptions {
 /** The reference {@link ProfileStore}, and how a commit applies profile writes to it. */
 export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
   store: ProfileStore;
-  applyWrites(workspaceId: string, writes: readonly ParsedProfileWrite[]): void;
+  /** `thenCheck` runs after the writes; if it throws, they are undone too. */
+  applyWrites(workspaceId: string, writes: readonly ParsedProfileWrite[], thenCheck?: () => void): void;
 } {
   const workspaces = new Map<string, WorkspaceProfiles>();
   const now = () => new Date(clock.now()).toISOString();
@@ -207,12 +208,20 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
   };
 
   /**
-   * Applies a commit's profile writes in order, all or nothing: what they may change (their
+   * Applies a commit's profile writes in order, all or nothing (with the check that follows
+   * them, as the SQL stores check events after the profile writes): what they may change (their
    * profiles, the owners of every identifier those profiles hold or the writes name, merge
    * children) is saved first and put back if one of them throws.
    */
-  const applyWrites = (workspaceId: string, writes: readonly ParsedProfileWrite[]): void => {
-    if (writes.length === 0) return;
+  const applyWrites = (
+    workspaceId: string,
+    writes: readonly ParsedProfileWrite[],
+    thenCheck: () => void = () => {},
+  ): void => {
+    if (writes.length === 0) {
+      thenCheck();
+      return;
+    }
     const space = spaceOf(workspaceId);
     const records = new Map<string, ProfileRecord | undefined>();
     const owners = new Map<string, string | undefined>();
@@ -260,6 +269,7 @@ export function memoryProfiles({ clock, newId }: MemoryProfileStoreOptions): {
         else if (write.op === 'unmerge') unmerge(space, write.unmerge);
         else applyMerge(space, write.merge);
       }
+      thenCheck();
     } catch (error) {
       for (const [id, record] of records) {
         if (record) space.profiles.set(id, record);

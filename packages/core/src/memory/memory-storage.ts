@@ -48,11 +48,13 @@ export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
       // Check everything, then write everything, with no await between: one atomic step.
       documents.check(workspaceId, parsed.documents);
       work.check(workspaceId, parsed);
-      if (parsed.events !== null) {
-        assertEventsAppended(events.check(workspaceId, parsed.events), parsed.eventsMustBeNew);
-      }
-      // Profile writes are checked as they apply, and undone together if one fails.
-      profiles.applyWrites(workspaceId, parsed.profiles);
+      // Profile writes are checked as they apply, then the events (the order of the SQL stores),
+      // and the writes are undone if either fails.
+      const prepared = parsed.events;
+      profiles.applyWrites(workspaceId, parsed.profiles, () => {
+        if (prepared !== null)
+          assertEventsAppended(events.check(workspaceId, prepared), parsed.eventsMustBeNew);
+      });
       const appended =
         parsed.events === null ? noEventsAppended() : events.insert(workspaceId, parsed.events);
       const scheduled = work.apply(workspaceId, parsed);

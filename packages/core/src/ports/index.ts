@@ -16,6 +16,7 @@ export {
   finishAppend,
   jsonClone,
   MAX_APPEND_BATCH,
+  MAX_COMMIT_WRITES,
   MAX_LEASE_MS,
   MAX_PUT_MANY,
   type ParsedProfileEventsQuery,

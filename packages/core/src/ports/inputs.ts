@@ -33,17 +33,24 @@ export interface PreparedAppend {
 /** The largest batch `append` accepts in one call. */
 export const MAX_APPEND_BATCH = 10_000;
 
+/** The most events, documents or profile writes one `storage.commit` carries. */
+export const MAX_COMMIT_WRITES = 50_000;
+
 const batchSchema = z
   .array(z.unknown())
   .max(MAX_APPEND_BATCH, `At most ${MAX_APPEND_BATCH} events per append`);
+const commitEventsSchema = z
+  .array(z.unknown())
+  .max(MAX_COMMIT_WRITES, `At most ${MAX_COMMIT_WRITES} events per commit`);
 
 /**
- * Validates a batch for `EventStore.append`: a bad workspace id or a non-array throws a
+ * Validates a batch for `EventStore.append` (at most {@link MAX_APPEND_BATCH} events; a commit's,
+ * `inCommit`, at most {@link MAX_COMMIT_WRITES}): a bad workspace id or a non-array throws a
  * `ValidationError` (nothing is stored); each invalid event becomes a rejection.
  */
-export function prepareAppend(workspaceId: unknown, batch: unknown): PreparedAppend {
+export function prepareAppend(workspaceId: unknown, batch: unknown, inCommit = false): PreparedAppend {
   assertWorkspaceId(workspaceId);
-  const events = parseOrThrow(batchSchema, batch, 'event batch');
+  const events = parseOrThrow(inCommit ? commitEventsSchema : batchSchema, batch, 'event batch');
   const prepared: PreparedAppend = { events: [], timestamps: [], batchDuplicates: [], rejected: [] };
   const seen = new Set<string>();
   for (let index = 0; index < events.length; index++) {
@@ -480,6 +487,15 @@ export class ParsedDocumentPut {
       get value() {
         return input.value as T;
       },
+      // Assigning replaces the lazy value with a plain one, as on any returned document.
+      set value(next: T) {
+        Object.defineProperty(this, 'value', {
+          value: next,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      },
     };
   }
 
@@ -503,31 +519,37 @@ export function parseDocumentPut(workspaceId: unknown, input: unknown): ParsedDo
 /** The most documents one `putMany` writes. */
 export const MAX_PUT_MANY = 1000;
 
+const noRepeatedDocuments = (inputs: { collection: string; key: string }[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  inputs.forEach((input, index) => {
+    const address = `${input.collection}\u0000${input.key}`;
+    if (seen.has(address)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'key'],
+        message: `Document ${input.collection}/${input.key} appears twice`,
+      });
+    }
+    seen.add(address);
+  });
+};
 const putManySchema = z
   .array(putDocumentSchema)
   .max(MAX_PUT_MANY, `At most ${MAX_PUT_MANY} documents per putMany`)
-  .superRefine((inputs, ctx) => {
-    const seen = new Set<string>();
-    inputs.forEach((input, index) => {
-      const address = `${input.collection}\u0000${input.key}`;
-      if (seen.has(address)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'key'],
-          message: `Document ${input.collection}/${input.key} appears twice`,
-        });
-      }
-      seen.add(address);
-    });
-  });
+  .superRefine(noRepeatedDocuments);
+const commitDocumentsSchema = z
+  .array(putDocumentSchema)
+  .max(MAX_COMMIT_WRITES, `At most ${MAX_COMMIT_WRITES} documents per commit`)
+  .superRefine(noRepeatedDocuments);
 
 /**
  * Validates a `putMany`: every input as in {@link parseDocumentPut}, at most
- * {@link MAX_PUT_MANY}, each document once. Values are round-tripped through JSON.
+ * {@link MAX_PUT_MANY} (a commit's, `inCommit`, at most {@link MAX_COMMIT_WRITES}), each document
+ * once. Values are round-tripped through JSON.
  */
-export function parseDocumentPutMany(workspaceId: unknown, inputs: unknown) {
+export function parseDocumentPutMany(workspaceId: unknown, inputs: unknown, inCommit = false) {
   assertWorkspaceId(workspaceId);
-  const parsed = parseOrThrow(putManySchema, inputs, 'documents');
+  const parsed = parseOrThrow(inCommit ? commitDocumentsSchema : putManySchema, inputs, 'documents');
   return parsed.map(
     (input, index) => new ParsedDocumentPut(input, toJsonText(input.value, `${index}.value`)),
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConflictError } from '../errors/errors';
 import { parseOrThrow } from '../errors/from-zod';
 import {
+  MAX_COMMIT_WRITES,
   parseCreateProfile,
   parseId,
   parseIdentifiers,
@@ -12,7 +13,7 @@ import {
 import { type Identifier, identifierKey } from './profile-store';
 
 /** The most profile writes one commit may hold. */
-export const MAX_PROFILE_WRITES = 10_000;
+export const MAX_PROFILE_WRITES = MAX_COMMIT_WRITES;
 
 /** A validated {@link ProfileWrite}, in the form the ProfileStore methods take after parsing. */
 export type ParsedProfileWrite =

@@ -237,12 +237,12 @@ export function parseCommit(workspaceId: unknown, input: unknown): ParsedCommit 
   assertWorkspaceId(workspaceId);
   const parsed = parseOrThrow(commitSchema, input, 'commit');
   return {
-    documents: parseDocumentPutMany(workspaceId, parsed.documents ?? []),
+    documents: parseDocumentPutMany(workspaceId, parsed.documents ?? [], true),
     schedule: toParsedSchedule(parsed.schedule ?? []),
     cancel: (parsed.cancel ?? []).map(({ queue, key }) => ({ queue, key })),
     complete: (parsed.complete ?? []).map(({ queue, key, token }) => ({ queue, key, token })),
     profiles: parsed.profiles === undefined ? [] : parseProfileWrites(workspaceId, parsed.profiles),
-    events: parsed.events === undefined ? null : prepareAppend(workspaceId, parsed.events),
+    events: parsed.events === undefined ? null : prepareAppend(workspaceId, parsed.events, true),
     eventsMustBeNew: parsed.eventsMustBeNew ?? false,
   };
 }

@@ -34,6 +34,13 @@ const MAX_ATTEMPTS = 30;
 /** The longest pause between two attempts. */
 const MAX_BACKOFF_MS = 100;
 
+/** A commit refused because another writer changed the batch's people first: worth planning again. */
+class CommitConflict extends Error {
+  constructor(cause: unknown) {
+    super('The batch conflicted with another writer', { cause });
+  }
+}
+
 /** Options of `identity.ingest`. */
 export interface IngestOptions {
   /** When the collector received the batch (for clock-skew correction); defaults to the clock's now. */
@@ -173,17 +180,21 @@ export async function ingestBatch(
       if (error instanceof EventsNotAppendedError) {
         // A client's retry of a batch that did commit, or an event the store refuses: answer
         // those, and plan the rest again without them.
-        pending = dropUnappended(pending, error, results);
+        const rest = dropUnappended(pending, error, results);
+        // Refused events that are not the batch's (identity's own) would refuse every attempt.
+        if (rest.length === pending.length) throw error;
+        pending = rest;
         continue;
       }
-      // Another process changed these people between our reads and our commit: read again.
-      if (isCxError(error, 'CONFLICT') && attempt < MAX_ATTEMPTS) {
+      // Another writer changed these people between our reads and our commit: read again. A
+      // conflict found while planning is the batch's own and would come back every time.
+      if (error instanceof CommitConflict && attempt < MAX_ATTEMPTS) {
         // A random pause that grows with each attempt keeps batches of the same people that
         // keep colliding from colliding again in lockstep.
         await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
         continue;
       }
-      throw error;
+      throw error instanceof CommitConflict ? error.cause : error;
     }
   }
 }
@@ -263,7 +274,16 @@ async function planAndCommit(
     ),
   );
   const events = withIdentityEvents(toStore, session);
-  if (events.length > 0 || session.hasWrites()) await commitSession(session, events);
+  if (events.length > 0 || session.hasWrites()) {
+    try {
+      await commitSession(session, events);
+    } catch (error) {
+      if (isCxError(error, 'CONFLICT') && !(error instanceof EventsNotAppendedError)) {
+        throw new CommitConflict(error);
+      }
+      throw error;
+    }
+  }
   storedFrom.forEach((candidate, position) => {
     const event = toStore[position]!;
     const profileId = event.profileId ?? undefined;

@@ -7,7 +7,7 @@ import type { IdentityRuntime } from '../runtime';
  * event log, in order with the events that caused them.
  */
 export const IDENTITY_EVENTS = {
-  /** Two profiles became one: `{ mergeId, into, from, rule, reason, decisionId, causedBy? }`. */
+  /** Two profiles became one: `{ mergeId, into, from, rule, decisionId, causedBy? }`. */
   merged: 'Profile Merged',
   /** A merge was undone: `{ mergeId, into, from }`. */
   unmerged: 'Profile Unmerged',

@@ -61,7 +61,8 @@ export class GraphSession {
    */
   readonly #stateVersions = new Map<string, number>();
   readonly #dirty = new Set<string>();
-  readonly #documents: PutDocumentInput[] = [];
+  /** Staged document writes by address: a later write of the same document replaces the earlier. */
+  readonly #documents = new Map<string, PutDocumentInput>();
   readonly #creates: ProfileWrite[] = [];
   readonly #adds: ProfileWrite[] = [];
   readonly #ordered: ProfileWrite[] = [];
@@ -141,8 +142,12 @@ export class GraphSession {
     return new Map(profileIds.map((id) => [id, this.#states.get(id)!]));
   }
 
-  /** Sets a profile's state; written by {@link flush}. */
-  setState(profileId: string, state: ProfileState): void {
+  /**
+   * Sets a profile's state; written by {@link flush}. `readVersion`, for a state read outside the
+   * session, is the version the write expects.
+   */
+  setState(profileId: string, state: ProfileState, readVersion?: number): void {
+    if (readVersion !== undefined) this.#stateVersions.set(profileId, readVersion);
     this.#states.set(profileId, state);
     this.#dirty.add(profileId);
   }
@@ -153,9 +158,14 @@ export class GraphSession {
     this.#dirtyLinks.add(key);
   }
 
-  /** Stages a document write for the session's commit. */
+  /** The value staged for a document, if the session wrote it. */
+  staged<T>(collection: string, key: string): PutDocumentInput<T> | undefined {
+    return this.#documents.get(`${collection}\u0000${key}`) as PutDocumentInput<T> | undefined;
+  }
+
+  /** Stages a document write for the session's commit (replacing an earlier one of the same document). */
   putDocument(input: PutDocumentInput): void {
-    this.#documents.push(input);
+    this.#documents.set(`${input.collection}\u0000${input.key}`, input);
   }
 
   /** Stages a merge log entry; it commits with the merge it describes. */
@@ -250,7 +260,7 @@ export class GraphSession {
    * merge; a patch goes to a profile that is canonical at the end.
    */
   commitInput(): { profiles: ProfileWrite[]; documents: PutDocumentInput[] } {
-    const documents = [...this.#documents];
+    const documents = [...this.#documents.values()];
     for (const id of this.#dirty) {
       const expectedVersion = this.#stateVersions.get(id);
       documents.push({

@@ -116,7 +116,8 @@ export async function mergeProfiles(
       into: intoId,
       from: fromId,
       rule: cause.rule,
-      reason: cause.reason,
+      // No `reason`: it names the identifiers of `from`, which must not outlive an unmerge and
+      // deletion of that person in the survivor's log. The decision (by `decisionId`) has it.
       decisionId: decision.id,
       ...(cause.messageId === undefined ? {} : { causedBy: cause.messageId }),
     }),

@@ -105,8 +105,8 @@ export async function unmergeProfiles(
     fromTraits: entry.before.from.traits,
   };
   session.unmerge(input);
-  session.setState(into.id, intoState);
-  session.setState(from.id, fromState);
+  session.setState(into.id, intoState, states.get(into.id)!.version);
+  session.setState(from.id, fromState, states.get(from.id)!.version);
   session.putDocument({
     collection: COLLECTIONS.merges,
     key: id,

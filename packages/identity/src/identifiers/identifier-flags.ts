@@ -15,9 +15,13 @@ export async function stageFlags<K extends keyof IdentifierFlags>(
 ): Promise<void> {
   const { runtime, workspaceId } = session;
   const keys = identifierKeys.map(hashIdentifier);
-  const current = new Map(
-    (await runtime.storage.documents.getMany<IdentifierFlags>(workspaceId, COLLECTIONS.flags, keys)).map(
-      (d) => [d.key, d.value],
+  // A flag staged earlier in the session (a suppression lifted by a deletion, two quarantines)
+  // is the starting point; otherwise the stored document, whose version the write expects, so a
+  // concurrent change of the same flags refuses the commit instead of being overwritten.
+  const unstaged = keys.filter((key) => session.staged(COLLECTIONS.flags, key) === undefined);
+  const stored = new Map(
+    (await runtime.storage.documents.getMany<IdentifierFlags>(workspaceId, COLLECTIONS.flags, unstaged)).map(
+      (d) => [d.key, d],
     ),
   );
   if (value !== undefined) {
@@ -28,14 +32,24 @@ export async function stageFlags<K extends keyof IdentifierFlags>(
     });
   }
   for (const key of keys) {
+    const staged = session.staged<IdentifierFlags>(COLLECTIONS.flags, key);
+    const found = stored.get(key);
     // A cleared flag leaves the document without it (an empty one flags nothing): a commit
     // writes documents, it does not delete them.
-    const next: IdentifierFlags = { ...current.get(key) };
+    const next: IdentifierFlags = { ...(staged?.value ?? found?.value) };
     if (value === undefined) delete next[flag];
     else next[flag] = value;
-    if (value !== undefined || current.has(key)) {
-      session.putDocument({ collection: COLLECTIONS.flags, key, value: next });
-    }
+    if (staged === undefined && found === undefined && value === undefined) continue;
+    session.putDocument({
+      collection: COLLECTIONS.flags,
+      key,
+      value: next,
+      ...(staged !== undefined
+        ? staged.expectedVersion === undefined
+          ? {}
+          : { expectedVersion: staged.expectedVersion }
+        : { expectedVersion: found?.version ?? 0 }),
+    });
   }
 }
 
