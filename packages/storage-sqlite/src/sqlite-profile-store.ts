@@ -239,7 +239,7 @@ export function sqliteProfileStore(
     return mustRead(workspaceId, id);
   });
 
-  const removeIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
+  const removeIdentifiersRows = (workspaceId: string, id: string, identifiers: Identifier[]) => {
     mustRead(workspaceId, id);
     let removed = 0;
     for (const identifier of identifiers) {
@@ -247,7 +247,8 @@ export function sqliteProfileStore(
     }
     if (removed > 0) touch.run(clock.now(), workspaceId, id);
     return mustRead(workspaceId, id);
-  });
+  };
+  const removeIdentifiers = db.transaction(removeIdentifiersRows);
 
   const patchTraits = db.transaction((workspaceId: string, patch: ReturnType<typeof parseTraitPatch>) => {
     const record = canonical(workspaceId, patch.profileId, 'patch traits of');
@@ -286,7 +287,7 @@ export function sqliteProfileStore(
     inputs.map((input) => merge(workspaceId, input)),
   );
 
-  const unmerge = db.transaction((workspaceId: string, input: ReturnType<typeof parseUnmergeInput>) => {
+  const unmergeRows = (workspaceId: string, input: ReturnType<typeof parseUnmergeInput>) => {
     const into = canonical(workspaceId, input.into, 'unmerge from');
     const from = mustRead(workspaceId, input.from);
     if (from.mergedInto !== into.id)
@@ -307,7 +308,8 @@ export function sqliteProfileStore(
     updateTraits.run(JSON.stringify(input.intoTraits), at, workspaceId, into.id);
     restore.run(JSON.stringify(input.fromTraits), at, workspaceId, from.id);
     return { into: mustRead(workspaceId, into.id), from: mustRead(workspaceId, from.id) };
-  });
+  };
+  const unmerge = db.transaction(unmergeRows);
 
   const remove = db.transaction((workspaceId: string, id: string) => {
     if (!selectProfile.get(workspaceId, id)) return [];
@@ -406,8 +408,8 @@ export function sqliteProfileStore(
         updateTraits.run(JSON.stringify(traits), at, workspaceId, into.id);
         markMerged.run(into.id, at, workspaceId, from.id);
       } else if (write.op === 'removeIdentifiers') {
-        removeIdentifiers(workspaceId, write.profileId, write.identifiers);
-      } else unmerge(workspaceId, write.unmerge);
+        removeIdentifiersRows(workspaceId, write.profileId, write.identifiers);
+      } else unmergeRows(workspaceId, write.unmerge);
     }
   };
 
