@@ -202,6 +202,9 @@ export class GraphSession {
 
   /** Stages identifiers joining a canonical profile the session has read. */
   addIdentifiers(profileId: string, identifiers: Identifier[]): void {
+    // Adds are committed before every merge (see commitInput): only a profile still canonical may take them.
+    if (this.mergedInto.has(profileId))
+      throw new Error(`internal: identifiers staged on merged-away ${profileId}`);
     this.#adds.push({ op: 'addIdentifiers', profileId, identifiers });
     const record = this.#records.get(profileId);
     if (record)
@@ -245,6 +248,9 @@ export class GraphSession {
 
   /** Stages a trait patch of a canonical profile, applied after every graph change. */
   patchTraits(profileId: string, set: Traits): void {
+    // Patches are committed after every merge: only the final survivor may take them.
+    if (this.mergedInto.has(profileId))
+      throw new Error(`internal: traits staged on merged-away ${profileId}`);
     this.#patches.push({ op: 'patchTraits', profileId, set });
     const record = this.#records.get(profileId);
     if (record) this.#records.set(profileId, bump(record, { traits: { ...record.traits, ...set } }));
