@@ -119,14 +119,9 @@ export class GraphSession {
     });
   }
 
-  /** Replaces the cached record after a write. */
+  /** Replaces the cached record with what a staged write will make of it. */
   remember(record: ProfileRecord): void {
     this.#records.set(record.id, record);
-  }
-
-  /** Forgets cached records, after a write lost a race with another process. */
-  forget(profileIds: readonly string[]): void {
-    for (const id of profileIds) this.#records.delete(id);
   }
 
   /** Profile states, loading the missing ones in one round trip. */
