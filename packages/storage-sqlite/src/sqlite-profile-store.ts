@@ -229,56 +229,79 @@ export function sqliteProfileStore(
       inputs.map((input) => create(workspaceId, input)),
   );
 
-  const addIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
-    canonical(workspaceId, id, 'add identifiers to');
+  /** A canonical profile's row (no identifiers), for the checks of a write. */
+  const liveRow = (workspaceId: string, profileId: string, op: string): ProfileRow => {
+    const row = selectProfile.get(workspaceId, profileId);
+    if (!row) throw new NotFoundError(`Profile ${profileId} not found`);
+    if (row.merged_into !== null) {
+      throw new ConflictError(`Cannot ${op} profile ${profileId}: it was merged into ${row.merged_into}`);
+    }
+    return row;
+  };
+  // Each write below is the bare statements (what a commit runs inside its own transaction); the
+  // ProfileStore method wraps it in a transaction and reads the record back.
+  const addIdentifiersRows = (workspaceId: string, id: string, identifiers: Identifier[]) => {
+    liveRow(workspaceId, id, 'add identifiers to');
     const added = claimable(workspaceId, identifiers, id);
     if (added.length > 0) {
       attach(workspaceId, id, added);
       touch.run(clock.now(), workspaceId, id);
     }
+  };
+  const addIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
+    addIdentifiersRows(workspaceId, id, identifiers);
     return mustRead(workspaceId, id);
   });
 
   const removeIdentifiersRows = (workspaceId: string, id: string, identifiers: Identifier[]) => {
-    mustRead(workspaceId, id);
+    if (!selectProfile.get(workspaceId, id)) throw new NotFoundError(`Profile ${id} not found`);
     let removed = 0;
     for (const identifier of identifiers) {
       removed += deleteIdentifier.run(workspaceId, identifier.type, identifier.value, id).changes;
     }
     if (removed > 0) touch.run(clock.now(), workspaceId, id);
-    return mustRead(workspaceId, id);
   };
-  const removeIdentifiers = db.transaction(removeIdentifiersRows);
-
-  const patchTraits = db.transaction((workspaceId: string, patch: ReturnType<typeof parseTraitPatch>) => {
-    const record = canonical(workspaceId, patch.profileId, 'patch traits of');
-    if (patch.expectedVersion !== undefined && patch.expectedVersion !== record.version) {
-      throw new ConflictError(
-        `Profile ${record.id} is at version ${record.version}, not ${patch.expectedVersion}`,
-      );
-    }
-    const traits = { ...record.traits, ...patch.set };
-    for (const name of patch.unset) delete traits[name];
-    updateTraits.run(JSON.stringify(traits), clock.now(), workspaceId, record.id);
-    return mustRead(workspaceId, record.id);
+  const removeIdentifiers = db.transaction((workspaceId: string, id: string, identifiers: Identifier[]) => {
+    removeIdentifiersRows(workspaceId, id, identifiers);
+    return mustRead(workspaceId, id);
   });
 
-  const merge = db.transaction((workspaceId: string, input: ReturnType<typeof parseMergeInput>) => {
-    const into = canonical(workspaceId, input.into, 'merge into');
-    const from = canonical(workspaceId, input.from, 'merge');
+  const patchTraitsRows = (workspaceId: string, patch: ReturnType<typeof parseTraitPatch>) => {
+    const row = liveRow(workspaceId, patch.profileId, 'patch traits of');
+    if (patch.expectedVersion !== undefined && patch.expectedVersion !== row.version) {
+      throw new ConflictError(`Profile ${row.id} is at version ${row.version}, not ${patch.expectedVersion}`);
+    }
+    const traits = { ...(JSON.parse(row.traits) as Traits), ...patch.set };
+    for (const name of patch.unset) delete traits[name];
+    updateTraits.run(JSON.stringify(traits), clock.now(), workspaceId, row.id);
+  };
+  const patchTraits = db.transaction((workspaceId: string, patch: ReturnType<typeof parseTraitPatch>) => {
+    patchTraitsRows(workspaceId, patch);
+    return mustRead(workspaceId, patch.profileId);
+  });
+
+  const mergeRows = (workspaceId: string, input: ReturnType<typeof parseMergeInput>) => {
+    const into = liveRow(workspaceId, input.into, 'merge into');
+    const from = liveRow(workspaceId, input.from, 'merge');
     const at = clock.now();
     moveIdentifiers.run(into.id, selectLastOrdinal.get(workspaceId, into.id) ?? 0, workspaceId, from.id);
-    updateTraits.run(
-      JSON.stringify(input.traits ?? { ...from.traits, ...into.traits }),
-      at,
-      workspaceId,
-      into.id,
-    );
+    const traits = input.traits ?? {
+      ...(JSON.parse(from.traits) as Traits),
+      ...(JSON.parse(into.traits) as Traits),
+    };
+    updateTraits.run(JSON.stringify(traits), at, workspaceId, into.id);
     markMerged.run(into.id, at, workspaceId, from.id);
+  };
+  const merge = db.transaction((workspaceId: string, input: ReturnType<typeof parseMergeInput>) => {
+    // What `from` holds now is what moves (an unknown profile holds nothing, and mergeRows refuses it).
+    const movedIdentifiers = selectIdentifiers
+      .all(workspaceId, input.from)
+      .map(({ type, value }) => ({ type, value }));
+    mergeRows(workspaceId, input);
     return {
-      into: mustRead(workspaceId, into.id),
-      from: mustRead(workspaceId, from.id),
-      movedIdentifiers: from.identifiers,
+      into: mustRead(workspaceId, input.into),
+      from: mustRead(workspaceId, input.from),
+      movedIdentifiers,
     };
   });
 
@@ -359,57 +382,21 @@ export function sqliteProfileStore(
     };
   });
 
-  /** A canonical profile's row (no identifiers), for a commit's checks. */
-  const liveRow = (workspaceId: string, profileId: string, op: string): ProfileRow => {
-    const row = selectProfile.get(workspaceId, profileId);
-    if (!row) throw new NotFoundError(`Profile ${profileId} not found`);
-    if (row.merged_into !== null) {
-      throw new ConflictError(`Cannot ${op} profile ${profileId}: it was merged into ${row.merged_into}`);
-    }
-    return row;
-  };
-
   /**
    * A commit's profile writes, in order, inside the commit's transaction: the checks and writes
    * of each method without reading the records back (nobody reads a commit's profiles), and
    * without a savepoint each (a failure rolls the whole commit back).
    */
   const applyWrites = (workspaceId: string, writes: readonly ParsedProfileWrite[]): void => {
-    const at = clock.now();
     for (const write of writes) {
       if (write.op === 'create') createRow(workspaceId, write.profile);
-      else if (write.op === 'addIdentifiers') {
-        liveRow(workspaceId, write.profileId, 'add identifiers to');
-        const added = claimable(workspaceId, write.identifiers, write.profileId);
-        if (added.length > 0) {
-          attach(workspaceId, write.profileId, added);
-          touch.run(at, workspaceId, write.profileId);
-        }
-      } else if (write.op === 'patchTraits') {
-        const { patch } = write;
-        const row = liveRow(workspaceId, patch.profileId, 'patch traits of');
-        if (patch.expectedVersion !== undefined && patch.expectedVersion !== row.version) {
-          throw new ConflictError(
-            `Profile ${row.id} is at version ${row.version}, not ${patch.expectedVersion}`,
-          );
-        }
-        const traits = { ...(JSON.parse(row.traits) as Traits), ...patch.set };
-        for (const name of patch.unset) delete traits[name];
-        updateTraits.run(JSON.stringify(traits), at, workspaceId, row.id);
-      } else if (write.op === 'merge') {
-        const { merge: input } = write;
-        const into = liveRow(workspaceId, input.into, 'merge into');
-        const from = liveRow(workspaceId, input.from, 'merge');
-        moveIdentifiers.run(into.id, selectLastOrdinal.get(workspaceId, into.id) ?? 0, workspaceId, from.id);
-        const traits = input.traits ?? {
-          ...(JSON.parse(from.traits) as Traits),
-          ...(JSON.parse(into.traits) as Traits),
-        };
-        updateTraits.run(JSON.stringify(traits), at, workspaceId, into.id);
-        markMerged.run(into.id, at, workspaceId, from.id);
-      } else if (write.op === 'removeIdentifiers') {
+      else if (write.op === 'addIdentifiers')
+        addIdentifiersRows(workspaceId, write.profileId, write.identifiers);
+      else if (write.op === 'removeIdentifiers') {
         removeIdentifiersRows(workspaceId, write.profileId, write.identifiers);
-      } else unmergeRows(workspaceId, write.unmerge);
+      } else if (write.op === 'patchTraits') patchTraitsRows(workspaceId, write.patch);
+      else if (write.op === 'merge') mergeRows(workspaceId, write.merge);
+      else unmergeRows(workspaceId, write.unmerge);
     }
   };
 
