@@ -273,16 +273,13 @@ async function planAndCommit(
       event.profileId == null ? [] : [{ event, profileId: session.canonical(event.profileId) }],
     ),
   );
-  const events = withIdentityEvents(toStore, session);
-  if (events.length > 0 || session.hasWrites()) {
-    try {
-      await commitSession(session, events);
-    } catch (error) {
-      if (isCxError(error, 'CONFLICT') && !(error instanceof EventsNotAppendedError)) {
-        throw new CommitConflict(error);
-      }
-      throw error;
+  try {
+    await commitSession(session, { events: withIdentityEvents(toStore, session) });
+  } catch (error) {
+    if (isCxError(error, 'CONFLICT') && !(error instanceof EventsNotAppendedError)) {
+      throw new CommitConflict(error);
     }
+    throw error;
   }
   storedFrom.forEach((candidate, position) => {
     const event = toStore[position]!;

@@ -1,20 +1,24 @@
-import type { CommitResult, CxEvent } from '@cx/core';
+import type { CxEvent } from '@cx/core';
 import type { IdentityRuntime } from '../runtime';
 import type { GraphSession } from './graph-session';
 
 /**
- * Commits a session's staged writes, with `events` (a batch's events and identity's own) when
- * given: one all-or-nothing step in every adapter. Events must all be new, so nothing derived
- * from an event is written unless the event is.
+ * Commits a session's staged writes with its events (`events` when given: a batch's events with
+ * identity's own in place; otherwise the session's own events): one all-or-nothing step in every
+ * adapter, or nothing when there is nothing to write. By default the events must all be new, so
+ * nothing derived from an event is written unless the event is.
  */
-export function commitSession(session: GraphSession, events: readonly CxEvent[] = []): Promise<CommitResult> {
+export async function commitSession(
+  session: GraphSession,
+  { events, eventsMustBeNew = true }: { events?: readonly CxEvent[]; eventsMustBeNew?: boolean } = {},
+): Promise<void> {
   const { profiles, documents } = session.commitInput();
-  const ownEvents = session.events.map((own) => own.event);
-  const all = events.length === 0 ? ownEvents : events;
-  return session.runtime.storage.commit(session.workspaceId, {
+  const all = events ?? session.events.map((own) => own.event);
+  if (profiles.length === 0 && documents.length === 0 && all.length === 0) return;
+  await session.runtime.storage.commit(session.workspaceId, {
     profiles,
     documents,
-    ...(all.length === 0 ? {} : { events: all, eventsMustBeNew: true }),
+    ...(all.length === 0 ? {} : { events: all, eventsMustBeNew }),
   });
 }
 

@@ -281,12 +281,6 @@ export class GraphSession {
     };
   }
 
-  /** True when the session staged any profile or document write. */
-  hasWrites(): boolean {
-    const { profiles, documents } = this.commitInput();
-    return profiles.length > 0 || documents.length > 0 || this.events.length > 0;
-  }
-
   /** Commits what the session changed (see {@link commitInput}), then queues its notifications. */
   async flush(): Promise<void> {
     await commitSession(this);

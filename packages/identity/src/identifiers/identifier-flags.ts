@@ -40,15 +40,12 @@ export async function stageFlags<K extends keyof IdentifierFlags>(
     if (value === undefined) delete next[flag];
     else next[flag] = value;
     if (staged === undefined && found === undefined && value === undefined) continue;
+    const expectedVersion = staged ? staged.expectedVersion : (found?.version ?? 0);
     session.putDocument({
       collection: COLLECTIONS.flags,
       key,
       value: next,
-      ...(staged !== undefined
-        ? staged.expectedVersion === undefined
-          ? {}
-          : { expectedVersion: staged.expectedVersion }
-        : { expectedVersion: found?.version ?? 0 }),
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { COLLECTIONS, identifierDocKey } from '../collections';
 import { IDENTITY_EVENTS, identityEvent } from '../events/identity-events';
-import { notifyLater } from '../graph/commit-session';
+import { commitSession, notifyLater } from '../graph/commit-session';
 import { GraphSession } from '../graph/graph-session';
 import { stageFlags } from '../identifiers/identifier-flags';
 import { requireProfile } from '../profiles/profile-ref';
@@ -45,12 +45,8 @@ export async function deletePerson(
   await stageFlags(session, keys, 'deleted', { at });
   await stageLift(session, record.id);
   const event = identityEvent(runtime, IDENTITY_EVENTS.deleted, record.id, [], { profileIds: members });
-  const { profiles, documents } = session.commitInput();
-  await storage.commit(workspaceId, {
-    profiles,
-    documents,
-    events: [{ ...event, messageId: `cx-deleted-${record.id}`, profileId: null }],
-  });
+  session.addEvent({ ...event, messageId: `cx-deleted-${record.id}`, profileId: null });
+  await commitSession(session, { eventsMustBeNew: false });
   const events = await storage.events.deleteByProfile(workspaceId, members);
   const decisions = await decisionsOf(runtime, workspaceId, members);
   const merges = new Set(decisions.map((d) => d.value.mergeId).filter((id) => id !== undefined));
