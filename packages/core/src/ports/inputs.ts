@@ -8,7 +8,7 @@ import { assertWorkspaceId } from '../workspaces/workspace-id';
 import type { StoredDocument } from './document-store';
 import type { AppendResult, EventRejection } from './event-store';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
-import { type Identifier, identifierKey, identifierSchema } from './profile-store';
+import { IDENTIFIER_TYPE_PATTERN, type Identifier, identifierKey, identifierSchema } from './profile-store';
 
 /*
  * Input validation shared by every adapter, so each backend rejects exactly the same inputs
@@ -199,8 +199,6 @@ export function parseIds(workspaceId: unknown, ids: unknown, what: string): stri
 
 const identifiersSchema = z.array(identifierSchema).max(1000);
 
-const IDENTIFIER_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
-
 /**
  * The rules of {@link identifierSchema} checked by hand: the common case (a lookup of a batch's
  * thousand identifiers) skips building zod's result; anything else goes through zod, which names
@@ -213,7 +211,7 @@ function plainIdentifiers(value: unknown): Identifier[] | undefined {
     const item = value[i] as { type?: unknown; value?: unknown } | null;
     if (typeof item !== 'object' || item === null) return undefined;
     const { type, value: text } = item;
-    if (typeof type !== 'string' || !IDENTIFIER_TYPE.test(type)) return undefined;
+    if (typeof type !== 'string' || !IDENTIFIER_TYPE_PATTERN.test(type)) return undefined;
     if (typeof text !== 'string' || text.length === 0 || text.length > 1024 || !text.isWellFormed()) {
       return undefined;
     }
@@ -266,22 +264,33 @@ export function parseCreateProfiles(workspaceId: unknown, inputs: unknown) {
   const parsed = parseOrThrow(createListSchema, inputs, 'profiles').map((input) =>
     parseCreateProfile(workspaceId, input),
   );
+  assertCreatableTogether(parsed, 'call');
+  return parsed;
+}
+
+/**
+ * Refuses new profiles that no store could create together: two with one id, or two given the
+ * same identifier (`CONFLICT`, naming `where`: "call", "commit").
+ */
+export function assertCreatableTogether(
+  profiles: readonly { id?: string | undefined; identifiers: readonly Identifier[] }[],
+  where: string,
+): void {
   const identifiers = new Set<string>();
   const ids = new Set<string>();
-  for (const input of parsed) {
+  for (const input of profiles) {
     if (input.id !== undefined) {
-      if (ids.has(input.id)) throw new ConflictError(`Profile ${input.id} is created twice in one call`);
+      if (ids.has(input.id)) throw new ConflictError(`Profile ${input.id} is created twice in one ${where}`);
       ids.add(input.id);
     }
     for (const identifier of input.identifiers) {
       const key = identifierKey(identifier);
       if (identifiers.has(key)) {
-        throw new ConflictError(`Identifier ${identifier.type} is given to two profiles in one call`);
+        throw new ConflictError(`Identifier ${identifier.type} is given to two profiles in one ${where}`);
       }
       identifiers.add(key);
     }
   }
-  return parsed;
 }
 
 const traitPatchSchema = z.object({

@@ -9,11 +9,14 @@ export interface Identifier {
   value: string;
 }
 
+/** What an identifier type looks like: lower_snake_case, 1-64 characters. */
+export const IDENTIFIER_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
 /** Schema of an {@link Identifier}. */
 export const identifierSchema = z.object({
   type: z
     .string()
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'Identifier type must be lower_snake_case, 1-64 characters'),
+    .regex(IDENTIFIER_TYPE_PATTERN, 'Identifier type must be lower_snake_case, 1-64 characters'),
   value: z
     .string()
     .min(1, 'Identifier value must not be empty')

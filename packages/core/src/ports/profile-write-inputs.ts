@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConflictError } from '../errors/errors';
 import { parseOrThrow } from '../errors/from-zod';
 import {
+  assertCreatableTogether,
   MAX_COMMIT_WRITES,
   parseCreateProfile,
   parseId,
@@ -10,7 +10,7 @@ import {
   parseTraitPatch,
   parseUnmergeInput,
 } from './inputs';
-import { type Identifier, identifierKey } from './profile-store';
+import type { Identifier } from './profile-store';
 
 /** The most profile writes one commit may hold. */
 export const MAX_PROFILE_WRITES = MAX_COMMIT_WRITES;
@@ -67,22 +67,9 @@ export function parseProfileWrites(workspaceId: string, writes: unknown): Parsed
         return { op, merge: parseMergeInput(workspaceId, rest) };
     }
   });
-  // The checks of one createMany: no store could create these together.
-  const ids = new Set<string>();
-  const identifiers = new Set<string>();
-  for (const write of out) {
-    if (write.op !== 'create') continue;
-    if (ids.has(write.profile.id)) {
-      throw new ConflictError(`Profile ${write.profile.id} is created twice in one commit`);
-    }
-    ids.add(write.profile.id);
-    for (const identifier of write.profile.identifiers) {
-      const key = identifierKey(identifier);
-      if (identifiers.has(key)) {
-        throw new ConflictError(`Identifier ${identifier.type} is given to two new profiles in one commit`);
-      }
-      identifiers.add(key);
-    }
-  }
+  assertCreatableTogether(
+    out.flatMap((write) => (write.op === 'create' ? [write.profile] : [])),
+    'commit',
+  );
   return out;
 }
