@@ -1,0 +1,25 @@
+/**
+ * `@cx/segments`: real-time behavioural segments. Definitions (typed builder and JSON), computed
+ * traits, an event-log engine with self-expiring windows, SQL backfill equal to real time,
+ * explain, membership history with transition matrices, and RFM.
+ *
+ * @packageDocumentation
+ */
+export * from './definition/computed-trait-schema';
+export * from './definition/define-segment';
+export { DURATION_UNITS, type Duration, type DurationUnit, durationMs, durationSchema } from './definition/duration';
+export { orderDefinitions, parseComputedTrait, parseSegmentDefinition, referencedSegments } from './definition/parse-definitions';
+export * from './definition/segment-schema';
+export { type EventWindow, eventWindowSchema } from './definition/window';
+export type { CatchUpProgress } from './engine/catch-up';
+export { type MembershipCause, SEGMENT_EVENTS, SEGMENTS_LIBRARY } from './engine/membership-events';
+export { profileBucket } from './engine/leaves/simple-leaves';
+export {
+  createSegmentEngine,
+  REALTIME_CONSUMER,
+  type SegmentEngine,
+  type SegmentEngineOptions,
+  type SegmentSummary,
+} from './engine/segment-engine';
+export { EXPIRY_QUEUE } from './engine/state-batch';
+export * from './history/membership-spans';
