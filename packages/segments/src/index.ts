@@ -23,3 +23,14 @@ export {
 } from './engine/segment-engine';
 export { EXPIRY_QUEUE } from './engine/state-batch';
 export * from './history/membership-spans';
+export { type ComputedMembers, type ComputeMembersOptions, computeMembers } from './backfill/compute-members';
+export { type ExplainedNode, type Explanation, explain } from './explain/explain';
+export {
+  membersAt,
+  membershipHistory,
+  OUTSIDE,
+  sizeOverTime,
+  type TransitionMatrix,
+  timeInSegmentStats,
+  transitionMatrix,
+} from './history/history-queries';

@@ -79,7 +79,7 @@ describe('segment engine', () => {
       (e) => e.type === 'track' && e.event === SEGMENT_EVENTS.exited,
     );
     expect(exits).toHaveLength(1);
-    expect((exits[0] as { properties: { cause: unknown } }).properties.cause).toEqual({ type: 'time' });
+    expect((exits[0] as unknown as { properties: { cause: unknown } }).properties.cause).toEqual({ type: 'time' });
   });
 
   it('applies a new definition to the history before it goes live, and keeps computed traits', async () => {

@@ -23,6 +23,9 @@ export interface CompiledComputedTrait {
   boundary(state: ComputedTraitState | undefined, now: number): number | undefined;
 }
 
+/** Kinds whose value with no matching event is 0 rather than null. */
+const ZERO_WHEN_EMPTY: ReadonlySet<string> = new Set(['count', 'uniqueCount', 'sum']);
+
 /** Compiles a computed trait definition. */
 export function compileComputedTrait(definition: ComputedTraitDefinition): CompiledComputedTrait {
   const matches = eventFilter(definition.event, definition.where);
@@ -62,13 +65,13 @@ export function compileComputedTrait(definition: ComputedTraitDefinition): Compi
       return a;
     },
     value(state, now) {
-      if (state === undefined) return kind === 'count' || kind === 'uniqueCount' ? 0 : null;
+      if (state === undefined) return ZERO_WHEN_EMPTY.has(kind) ? 0 : null;
       if ('a' in state) return aggregateValue(kind, state.a);
       let aggregate: AggregateState | undefined;
       for (const [ts, value] of [...live(state.r, now)].sort((x, y) => x[0] - y[0])) {
         aggregate = foldAggregate(kind, aggregate, value, ts);
       }
-      return aggregate === undefined ? (kind === 'count' || kind === 'uniqueCount' ? 0 : null) : aggregateValue(kind, aggregate);
+      return aggregate === undefined ? (ZERO_WHEN_EMPTY.has(kind) ? 0 : null) : aggregateValue(kind, aggregate);
     },
     boundary(state, now) {
       if (rolling === undefined || state === undefined || !('r' in state)) return undefined;
