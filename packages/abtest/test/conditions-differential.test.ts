@@ -29,6 +29,9 @@ const attributes = fc.record(
 
 const { condition } = fc.letrec<{ condition: Condition; value: unknown; operators: Record<string, unknown> }>(
   (tie) => ({
+    // GrowthBook's operators only: cx's own (CX_CONDITION_OPERATORS, such as $contains or
+    // $withinLast) are unknown to the SDK, which returns false for them, so comparing them here
+    // would only check that cx differs. @cx/core's conditions-extended test covers them.
     operators: fc.oneof(
       fc.record({ $eq: scalar }),
       fc.record({ $ne: scalar }),

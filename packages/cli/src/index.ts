@@ -1,6 +1,7 @@
 /**
- * `@cx/cli`: the `cx` command (`cx serve`, `cx import`) and, for use from code, the streaming
- * importer behind `cx import` and the storage opener behind `--storage`.
+ * `@cx/cli`: the `cx` command (`cx serve`, `cx import`, `cx segments`) and, for use from code,
+ * the streaming importer behind `cx import`, the backfill loop behind `cx segments backfill` and
+ * the storage opener behind `--storage`.
  *
  * @packageDocumentation
  */
@@ -22,6 +23,16 @@ export {
   ndjsonLineToCall,
 } from './import/row-mapping';
 export { MAX_ROW_BYTES } from './import/row-sources';
+export {
+  type BackfillProgress,
+  createBackfillReporter,
+  describeBackfill,
+} from './progress/backfill-progress';
 export { createProgressReporter, type ProgressStream } from './progress/progress-reporter';
 export { runCli, USAGE } from './run-cli';
+export {
+  type BackfillOutcome,
+  type BackfillSegmentOptions,
+  backfillSegment,
+} from './segments/backfill-segment';
 export { type OpenedStorage, openStorage } from './storage/open-storage';

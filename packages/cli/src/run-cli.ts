@@ -1,6 +1,6 @@
 import { isCxError, systemClock } from '@cx/core';
 import { type CliIo, EXIT } from './commands/cli-io';
-import { IMPORT_USAGE, SERVE_USAGE } from './commands/usage';
+import { IMPORT_USAGE, SEGMENTS_USAGE, SERVE_USAGE } from './commands/usage';
 
 /** Help text of `cx`. */
 export const USAGE = `Usage: cx <command> [options]
@@ -8,13 +8,22 @@ export const USAGE = `Usage: cx <command> [options]
 Commands:
   serve    run the collection server and Profile API
   import   stream a CSV or NDJSON file of customers or events into a store
+  segments define, backfill, list, size up and preview segments
 
 Run cx <command> --help for its options.
 `;
 
+/** Help of each command, for `cx help <command>`. */
+const TOPICS = new Map([
+  ['serve', SERVE_USAGE],
+  ['import', IMPORT_USAGE],
+  ['segments', SEGMENTS_USAGE],
+]);
+
 /**
  * Runs the `cx` command line with `argv` (without `node` and the script) and returns the exit
- * code: 0 done, 1 fatal error, 2 bad usage, 3 import finished with rejected rows.
+ * code: 0 done, 1 fatal error, 2 bad usage (or an invalid segment definition), 3 import finished
+ * with rejected rows, 130 segment backfill interrupted.
  *
  * @example
  * ```ts
@@ -37,9 +46,11 @@ export async function runCli(argv: readonly string[], overrides: Partial<CliIo> 
     if (command === 'serve') return await (await import('./commands/serve-command')).serveCommand(rest, io);
     if (command === 'import')
       return await (await import('./commands/import-command')).importCommand(rest, io);
+    if (command === 'segments')
+      return await (await import('./commands/segments-command')).segmentsCommand(rest, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const topic = rest[0];
-      io.stdout.write(topic === 'serve' ? SERVE_USAGE : topic === 'import' ? IMPORT_USAGE : USAGE);
+      io.stdout.write(TOPICS.get(topic ?? '') ?? USAGE);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     io.stderr.write(`cx: unknown command "${command}"\n\n${USAGE}`);

@@ -5,15 +5,29 @@
  *
  * @packageDocumentation
  */
+
+export { type ComputedMembers, type ComputeMembersOptions, computeMembers } from './backfill/compute-members';
 export * from './definition/computed-trait-schema';
 export * from './definition/define-segment';
-export { DURATION_UNITS, type Duration, type DurationUnit, durationMs, durationSchema } from './definition/duration';
-export { orderDefinitions, parseComputedTrait, parseSegmentDefinition, referencedSegments } from './definition/parse-definitions';
+export {
+  DURATION_UNITS,
+  type Duration,
+  type DurationUnit,
+  durationMs,
+  durationSchema,
+} from './definition/duration';
+export { computedTraitJsonSchema, segmentDefinitionJsonSchema } from './definition/json-schema';
+export {
+  orderDefinitions,
+  parseComputedTrait,
+  parseSegmentDefinition,
+  referencedSegments,
+} from './definition/parse-definitions';
 export * from './definition/segment-schema';
 export { type EventWindow, eventWindowSchema } from './definition/window';
 export type { CatchUpProgress } from './engine/catch-up';
-export { type MembershipCause, SEGMENT_EVENTS, SEGMENTS_LIBRARY } from './engine/membership-events';
 export { profileBucket } from './engine/leaves/simple-leaves';
+export { type MembershipCause, SEGMENT_EVENTS, SEGMENTS_LIBRARY } from './engine/membership-events';
 export {
   createSegmentEngine,
   REALTIME_CONSUMER,
@@ -22,8 +36,6 @@ export {
   type SegmentSummary,
 } from './engine/segment-engine';
 export { EXPIRY_QUEUE } from './engine/state-batch';
-export * from './history/membership-spans';
-export { type ComputedMembers, type ComputeMembersOptions, computeMembers } from './backfill/compute-members';
 export { type ExplainedNode, type Explanation, explain } from './explain/explain';
 export {
   membersAt,
@@ -34,3 +46,5 @@ export {
   timeInSegmentStats,
   transitionMatrix,
 } from './history/history-queries';
+export * from './history/membership-spans';
+export * from './rfm/index';

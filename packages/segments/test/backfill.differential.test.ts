@@ -1,10 +1,10 @@
-import { ManualClock, type Storage } from '@cx/core';
+import type { Storage } from '@cx/core';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
 import { sqliteStorage } from '@cx/storage-sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { computeMembers, createSegmentEngine } from '../src';
-import { AT, createProfiles, type DataSet, generateData, mergeEvent, SEGMENTS, TRAITS } from './differential-data';
+import { computeMembers } from '../src';
+import { AT, generateData, runRealtime, SEGMENTS, TestClock, TRAITS } from './differential-data';
 
 /*
  * The real-time engine, fed the log a page at a time on a moving clock (windows expiring through
@@ -18,55 +18,23 @@ const stores: Record<'sqlite' | 'postgres', Storage> = {} as never;
 const realtime = new Map<string, Map<string, string[]>>(); // `${adapter}/${seed}` → segment → members
 const segments = new Map(SEGMENTS.map((segment) => [segment.id, segment]));
 
-async function runRealtime(storage: Storage, clock: ManualClock, workspaceId: string, data: DataSet) {
-  await createProfiles(storage, workspaceId, data);
-  const engine = createSegmentEngine({ storage, workspaceId, clock, pageSize: 40 });
-  for (const trait of TRAITS) await engine.defineComputedTrait(trait);
-  for (const segment of SEGMENTS) await engine.define(segment);
-  await engine.drain();
-  let batch: DataSet['steps'] = [];
-  const flush = async () => {
-    const events = batch.map((step) => (step.kind === 'event' ? step.event : mergeEvent(step.from, step.into, step.at, `merge-${step.from}`)));
-    for (const step of batch) if (step.kind === 'merge') await storage.profiles.merge(workspaceId, { from: step.from, into: step.into });
-    const result = await storage.events.append(workspaceId, events);
-    expect(result.rejected).toEqual([]);
-    const last = events[events.length - 1]!;
-    clock.set(Math.max(clock.now(), Date.parse(last.timestamp)));
-    await engine.drain();
-    batch = [];
-  };
-  for (const step of data.steps) {
-    batch.push(step);
-    if (batch.length === 25 || step.kind === 'merge') await flush();
-  }
-  if (batch.length > 0) await flush();
-  clock.set(AT);
-  await engine.drain();
-  const members = new Map<string, string[]>(SEGMENTS.map((segment) => [segment.id, []]));
-  let cursor: string | null = null;
-  do {
-    const page = await storage.profiles.list(workspaceId, { limit: 500, cursor });
-    for (const profile of page.items) {
-      for (const { segmentId } of await engine.segmentsOf(profile.id)) members.get(segmentId)?.push(profile.id);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  for (const list of members.values()) list.sort();
-  return members;
-}
-
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: inject('postgresUrl'), max: 4 });
   pool.on('error', () => {});
   await migrate(pool);
-  const clocks = { sqlite: new ManualClock(0), postgres: new ManualClock(0) };
+  const clocks = { sqlite: new TestClock(), postgres: new TestClock() };
   stores.sqlite = sqliteStorage({ filename: ':memory:', clock: clocks.sqlite });
   stores.postgres = postgresStorage({ pool, clock: clocks.postgres });
   for (const seed of SEEDS) {
     const data = generateData(seed, 60);
     for (const adapter of ['sqlite', 'postgres'] as const) {
-      clocks[adapter].set(Date.parse(data.steps[0]!.kind === 'event' ? data.steps[0]!.event.timestamp : '2026-01-01T00:00:00Z'));
-      realtime.set(`${adapter}/${seed}`, await runRealtime(stores[adapter], clocks[adapter], `diff${seed}`, data));
+      clocks[adapter].set(
+        Date.parse(data.steps[0]!.kind === 'event' ? data.steps[0]!.event.timestamp : '2026-01-01T00:00:00Z'),
+      );
+      realtime.set(
+        `${adapter}/${seed}`,
+        await runRealtime(stores[adapter], clocks[adapter], `diff${seed}`, data),
+      );
     }
   }
 }, 240_000);

@@ -1,10 +1,13 @@
 import { type CxEvent, normalizeEvent, type Storage, seededRandom, withProfileId } from '@cx/core';
+
 import {
+  and,
   atLeast,
   between,
   bucket,
-  computed,
   type ComputedTraitDefinition,
+  computed,
+  createSegmentEngine,
   days,
   exactly,
   fewerThan,
@@ -16,7 +19,6 @@ import {
   not,
   notPerformed,
   or,
-  and,
   performed,
   type SegmentDefinition,
   sequence,
@@ -36,20 +38,43 @@ const PATHS = ['/', '/cart', '/products/1'];
 export const SEGMENTS: SegmentDefinition[] = [
   { id: 'pro-30', name: 'Pro, 30+', node: trait({ plan: 'pro', age: { $gte: 30 } }) },
   { id: 'email-domain', name: 'Example mail', node: trait({ email: { $endsWithi: '@EXAMPLE.com' } }) },
-  { id: 'recent-signup', name: 'Signed up in 30 days', node: trait({ signedUpAt: { $withinLast: { amount: 30, unit: 'days' } } }) },
+  {
+    id: 'recent-signup',
+    name: 'Signed up in 30 days',
+    node: trait({ signedUpAt: { $withinLast: { amount: 30, unit: 'days' } } }),
+  },
   {
     id: 'frequent',
     name: '3 orders over 20 in 90 days',
-    node: performed('Order Completed', { count: atLeast(3), window: inLast(days(90)), where: { revenue: { $gt: 20 } } }),
+    node: performed('Order Completed', {
+      count: atLeast(3),
+      window: inLast(days(90)),
+      where: { revenue: { $gt: 20 } },
+    }),
   },
   {
     id: 'two-in-march',
     name: 'Exactly 2 orders in March',
-    node: performed('Order Completed', { count: exactly(2), window: between('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z') }),
+    node: performed('Order Completed', {
+      count: exactly(2),
+      window: between('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'),
+    }),
   },
-  { id: 'few-carts', name: 'Under 2 carts in 30 days', node: performed('Product Added', { count: fewerThan(2), window: inLast(days(30)) }) },
-  { id: 'no-opens', name: 'No email opened in 14 days', node: notPerformed('Email Opened', { window: inLast(days(14)) }) },
-  { id: 'new-buyer', name: 'First order in 60 days', node: firstPerformed('Order Completed', { window: inLast(days(60)) }) },
+  {
+    id: 'few-carts',
+    name: 'Under 2 carts in 30 days',
+    node: performed('Product Added', { count: fewerThan(2), window: inLast(days(30)) }),
+  },
+  {
+    id: 'no-opens',
+    name: 'No email opened in 14 days',
+    node: notPerformed('Email Opened', { window: inLast(days(14)) }),
+  },
+  {
+    id: 'new-buyer',
+    name: 'First order in 60 days',
+    node: firstPerformed('Order Completed', { window: inLast(days(60)) }),
+  },
   {
     id: 'last-books',
     name: 'Latest order was books',
@@ -58,12 +83,19 @@ export const SEGMENTS: SegmentDefinition[] = [
   {
     id: 'cart-then-home',
     name: 'Cart, then home page within 30 minutes, in the last 30 days',
-    node: sequence([{ event: 'Product Added' }, { event: 'Page Viewed', where: { path: '/' } }], minutes(30), inLast(days(30))),
+    node: sequence(
+      [{ event: 'Product Added' }, { event: 'Page Viewed', where: { path: '/' } }],
+      minutes(30),
+      inLast(days(30)),
+    ),
   },
   {
     id: 'three-steps',
     name: 'Cart, home, order within 2 days',
-    node: sequence([{ event: 'Product Added' }, { event: 'Page Viewed' }, { event: 'Order Completed' }], days(2)),
+    node: sequence(
+      [{ event: 'Product Added' }, { event: 'Page Viewed' }, { event: 'Order Completed' }],
+      days(2),
+    ),
   },
   {
     id: 'combined',
@@ -107,19 +139,29 @@ export function generateData(seed: number, people: number): DataSet {
     let at = START + Math.floor(random.next() * 100 * DAY);
     for (let i = 0; i < count; i++) {
       // Bursts (minutes apart) and gaps (days apart), so sequences and windows have both.
-      at += random.next() < 0.5 ? Math.floor(random.next() * 40 * 60_000) : Math.floor(random.next() * 12 * DAY);
+      at +=
+        random.next() < 0.5 ? Math.floor(random.next() * 40 * 60_000) : Math.floor(random.next() * 12 * DAY);
       if (at >= AT) break;
       const name = pick(EVENTS);
       const properties: Record<string, unknown> =
         name === 'Order Completed'
-          ? { revenue: random.next() < 0.1 ? 'n/a' : Math.round(random.next() * 60), category: pick(CATEGORIES) }
+          ? {
+              revenue: random.next() < 0.1 ? 'n/a' : Math.round(random.next() * 60),
+              category: pick(CATEGORIES),
+            }
           : name === 'page'
             ? { path: pick(PATHS) }
             : { sku: `sku-${Math.floor(random.next() * 5)}` };
-      const base = name === 'page' ? { type: 'page', properties } : { type: 'track', event: name, properties };
+      const base =
+        name === 'page' ? { type: 'page', properties } : { type: 'track', event: name, properties };
       const event = withProfileId(
         normalizeEvent(
-          { ...base, userId: `u-${profile.id}`, messageId: `s${seed}-${++counter}`, timestamp: new Date(at).toISOString() },
+          {
+            ...base,
+            userId: `u-${profile.id}`,
+            messageId: `s${seed}-${++counter}`,
+            timestamp: new Date(at).toISOString(),
+          },
           { receivedAt: at },
         ),
         profile.id,
@@ -135,11 +177,14 @@ export function generateData(seed: number, people: number): DataSet {
   timed.sort((a, b) => a.at - b.at);
   // After its merge, a merged person's events belong to the survivor, as identity attributes them.
   const mergedAt = new Map<string, { into: string; at: number }>();
-  for (const { step } of timed) if (step.kind === 'merge') mergedAt.set(step.from, { into: step.into, at: step.at });
+  for (const { step } of timed)
+    if (step.kind === 'merge') mergedAt.set(step.from, { into: step.into, at: step.at });
   const steps = timed.map(({ at, step }) => {
     if (step.kind !== 'event') return step;
     const merged = mergedAt.get(step.event.profileId!);
-    return merged && at >= merged.at ? { kind: 'event' as const, event: withProfileId(step.event, merged.into) } : step;
+    return merged && at >= merged.at
+      ? { kind: 'event' as const, event: withProfileId(step.event, merged.into) }
+      : step;
   });
   return { profiles, steps };
 }
@@ -165,5 +210,58 @@ export function mergeEvent(from: string, into: string, at: number, id: string): 
 
 /** Creates the profiles (with traits) in a store. */
 export async function createProfiles(storage: Storage, workspaceId: string, data: DataSet): Promise<void> {
-  for (const profile of data.profiles) await storage.profiles.create(workspaceId, { id: profile.id, traits: profile.traits });
+  for (const profile of data.profiles)
+    await storage.profiles.create(workspaceId, { id: profile.id, traits: profile.traits });
+}
+
+/** A clock the test moves, forwards within a data set and back to its start for the next one. */
+export class TestClock {
+  at = 0;
+  now = () => this.at;
+  set(at: number) {
+    this.at = at;
+  }
+}
+
+/** Feeds the data to a real-time engine a page at a time on a moving clock; returns the members of each segment at `AT`. */
+export async function runRealtime(storage: Storage, clock: TestClock, workspaceId: string, data: DataSet) {
+  await createProfiles(storage, workspaceId, data);
+  const engine = createSegmentEngine({ storage, workspaceId, clock, pageSize: 40 });
+  for (const trait of TRAITS) await engine.defineComputedTrait(trait);
+  for (const segment of SEGMENTS) await engine.define(segment);
+  await engine.drain();
+  let batch: DataSet['steps'] = [];
+  const flush = async () => {
+    const events = batch.map((step) =>
+      step.kind === 'event' ? step.event : mergeEvent(step.from, step.into, step.at, `merge-${step.from}`),
+    );
+    for (const step of batch)
+      if (step.kind === 'merge')
+        await storage.profiles.merge(workspaceId, { from: step.from, into: step.into });
+    const result = await storage.events.append(workspaceId, events);
+    if (result.rejected.length > 0) throw new Error(JSON.stringify(result.rejected));
+    const last = events[events.length - 1]!;
+    clock.set(Math.max(clock.now(), Date.parse(last.timestamp)));
+    await engine.drain();
+    batch = [];
+  };
+  for (const step of data.steps) {
+    batch.push(step);
+    if (batch.length === 25 || step.kind === 'merge') await flush();
+  }
+  if (batch.length > 0) await flush();
+  clock.set(AT);
+  await engine.drain();
+  const members = new Map<string, string[]>(SEGMENTS.map((segment) => [segment.id, []]));
+  let cursor: string | null = null;
+  do {
+    const page = await storage.profiles.list(workspaceId, { limit: 500, cursor });
+    for (const profile of page.items) {
+      for (const { segmentId } of await engine.segmentsOf(profile.id))
+        members.get(segmentId)?.push(profile.id);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const list of members.values()) list.sort();
+  return members;
 }

@@ -29,14 +29,18 @@ describe('segment engine', () => {
     engine = createSegmentEngine({ storage, workspaceId: WS, clock });
   });
 
-  const membership = async (profileId: string) => (await engine.segmentsOf(profileId)).map((m) => m.segmentId).sort();
+  const membership = async (profileId: string) =>
+    (await engine.segmentsOf(profileId)).map((m) => m.segmentId).sort();
 
   it('puts a profile in a sequence segment (cart, then home page) as the events arrive', async () => {
     await engine.define(
       defineSegment({
         id: 'cart-then-home',
         name: 'Added to cart, then back home',
-        node: sequence([{ event: 'Product Added' }, { event: 'Page Viewed', where: { path: '/' } }], minutes(30)),
+        node: sequence(
+          [{ event: 'Product Added' }, { event: 'Page Viewed', where: { path: '/' } }],
+          minutes(30),
+        ),
       }),
     );
     await engine.drain();
@@ -48,7 +52,10 @@ describe('segment engine', () => {
     await engine.drain();
     expect(await membership('p1')).toEqual(['cart-then-home']);
     // Too late: the home page an hour after the cart does not count.
-    await append(storage, WS, [event('p2', T0, 'Product Added'), event('p2', T0 + 3_600_000, 'page', { path: '/' })]);
+    await append(storage, WS, [
+      event('p2', T0, 'Product Added'),
+      event('p2', T0 + 3_600_000, 'page', { path: '/' }),
+    ]);
     await engine.drain();
     expect(await membership('p2')).toEqual([]);
     const entered = await storage.events.scan(WS, { types: ['track'] });
@@ -65,7 +72,11 @@ describe('segment engine', () => {
         node: performed('Order Completed', { count: atLeast(3), window: inLast(days(90)) }),
       }),
     );
-    await append(storage, WS, [0, 10, 20].map((d) => event('p1', T0 + d * DAY, 'Order Completed', { revenue: 10 })));
+    await append(
+      storage,
+      WS,
+      [0, 10, 20].map((d) => event('p1', T0 + d * DAY, 'Order Completed', { revenue: 10 })),
+    );
     clock.set(T0 + 20 * DAY);
     await engine.drain();
     expect(await membership('p1')).toEqual(['frequent']);
@@ -79,7 +90,9 @@ describe('segment engine', () => {
       (e) => e.type === 'track' && e.event === SEGMENT_EVENTS.exited,
     );
     expect(exits).toHaveLength(1);
-    expect((exits[0] as unknown as { properties: { cause: unknown } }).properties.cause).toEqual({ type: 'time' });
+    expect((exits[0] as unknown as { properties: { cause: unknown } }).properties.cause).toEqual({
+      type: 'time',
+    });
   });
 
   it('applies a new definition to the history before it goes live, and keeps computed traits', async () => {
@@ -90,12 +103,23 @@ describe('segment engine', () => {
       event('p2', T0 - 2 * DAY, 'Order Completed', { revenue: 5, category: 'toys' }),
     ]);
     await engine.drain(); // the consumer is at the head before any definition exists
-    await engine.defineComputedTrait(defineComputedTrait({ id: 'ltv', kind: 'sum', event: 'Order Completed', property: 'revenue' }));
     await engine.defineComputedTrait(
-      defineComputedTrait({ id: 'favourite-category', kind: 'mostFrequent', event: 'Order Completed', property: 'category' }),
+      defineComputedTrait({ id: 'ltv', kind: 'sum', event: 'Order Completed', property: 'revenue' }),
+    );
+    await engine.defineComputedTrait(
+      defineComputedTrait({
+        id: 'favourite-category',
+        kind: 'mostFrequent',
+        event: 'Order Completed',
+        property: 'category',
+      }),
     );
     await engine.define(
-      defineSegment({ id: 'repeat', name: 'Repeat buyers', node: performed('Order Completed', { count: atLeast(2) }) }),
+      defineSegment({
+        id: 'repeat',
+        name: 'Repeat buyers',
+        node: performed('Order Completed', { count: atLeast(2) }),
+      }),
     );
     await engine.drain();
     expect(await membership('p1')).toEqual(['repeat']);

@@ -25,7 +25,11 @@ export function event(
 }
 
 /** Appends events and checks none was refused. */
-export async function append(storage: Storage, workspaceId: string, events: readonly CxEvent[]): Promise<void> {
+export async function append(
+  storage: Storage,
+  workspaceId: string,
+  events: readonly CxEvent[],
+): Promise<void> {
   const result = await storage.events.append(workspaceId, events);
   if (result.rejected.length > 0) throw new Error(`rejected: ${JSON.stringify(result.rejected)}`);
 }

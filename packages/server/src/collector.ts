@@ -5,7 +5,13 @@ import { createRateLimiter } from './collect/rate-limiter';
 import { type CollectorRequest, type CollectorResponse, jsonResponse } from './http/collector-http';
 import { errorResponse } from './http/error-response';
 import { type CollectorOptions, resolveOptions } from './options';
-import { profileRoute } from './profiles/profile-routes';
+import { type ProfilePart, profileRoute } from './profiles/profile-routes';
+import {
+  matchSegmentRoute,
+  type SegmentRoute,
+  segmentMethods,
+  segmentRoute,
+} from './segments/segment-routes';
 import { matchWorkRoute, WORK_METHODS, type WorkRoute, workRoute } from './work/work-routes';
 
 /** A collector: the whole HTTP API as one framework-neutral function. */
@@ -29,8 +35,9 @@ const COLLECT_CORS = {
 
 type Route =
   | { name: 'collect'; kind: CollectKind; methods: readonly string[] }
-  | { name: 'profile'; ref: string; events: boolean; methods: readonly string[] }
+  | { name: 'profile'; ref: string; part: ProfilePart; methods: readonly string[] }
   | { name: 'work'; route: WorkRoute; methods: readonly string[] }
+  | { name: 'segments'; route: SegmentRoute; methods: readonly string[] }
   | { name: 'unknown' };
 
 function matchRoute(pathname: string): Route | null {
@@ -38,11 +45,18 @@ function matchRoute(pathname: string): Route | null {
   const rest = pathname.slice('/v1/'.length);
   if (rest === 'batch' || rest === 'import') return { name: 'collect', kind: 'batch', methods: ['POST'] };
   if (isEventType(rest)) return { name: 'collect', kind: rest, methods: ['POST'] };
-  const profile = /^profiles\/([^/]+)(\/events)?$/.exec(rest);
+  const profile = /^profiles\/([^/]+)(?:\/(events|segments))?$/.exec(rest);
   if (profile !== null) {
-    const events = profile[2] !== undefined;
-    return { name: 'profile', ref: profile[1]!, events, methods: events ? ['GET'] : ['GET', 'DELETE'] };
+    const part = (profile[2] ?? 'profile') as ProfilePart;
+    return {
+      name: 'profile',
+      ref: profile[1]!,
+      part,
+      methods: part === 'profile' ? ['GET', 'DELETE'] : ['GET'],
+    };
   }
+  const segments = matchSegmentRoute(rest);
+  if (segments !== null) return { name: 'segments', route: segments, methods: segmentMethods(segments) };
   const work = matchWorkRoute(rest);
   if (work !== null) return { name: 'work', route: work, methods: WORK_METHODS[work.kind] };
   return { name: 'unknown' };
@@ -51,8 +65,9 @@ function matchRoute(pathname: string): Route | null {
 /**
  * Builds the collector behind every adapter: Segment's HTTP Tracking API (`POST /v1/identify`,
  * `track`, `page`, `screen`, `group`, `alias`, `batch`), the Profile API
- * (`GET|DELETE /v1/profiles/<type>:<value>`, `GET /v1/profiles/<type>:<value>/events`) and,
- * with the `work` option, the work queue's operator API (`/v1/work`, admin keys).
+ * (`GET|DELETE /v1/profiles/<type>:<value>`, `GET /v1/profiles/<type>:<value>/events`),
+ * with the `work` option the work queue's operator API (`/v1/work`, admin keys) and, with the
+ * `segments` option, the segment API (`/v1/segments…`, `GET /v1/profiles/<type>:<value>/segments`).
  * Most code uses an adapter instead: {@link createCollectionHandler} (node:http),
  * {@link expressCollector}, {@link fastifyCollector}, {@link honoCollector}, {@link createFetchHandler}.
  *
@@ -87,6 +102,7 @@ export function createCollector(input: CollectorOptions): Collector {
       }
       if (route.name === 'collect') return await collect(request, route.kind, options, limiter);
       if (route.name === 'work') return await workRoute(request, route.route, query, options, limiter);
+      if (route.name === 'segments') return await segmentRoute(request, route.route, options, limiter);
       return await profileRoute(request, { ...route, query }, options, limiter);
     } catch (error) {
       const response = errorResponse(error);

@@ -1,6 +1,6 @@
 /**
- * `@cx/server`: cx's HTTP edge. A drop-in for Segment's HTTP Tracking API and a Profile API,
- * as a node:http handler with thin adapters for Express, Fastify, Hono and fetch-style servers.
+ * `@cx/server`: cx's HTTP edge. A drop-in for Segment's HTTP Tracking API, a Profile API and a
+ * segment API, as a node:http handler with thin adapters for Express, Fastify, Hono and fetch-style servers.
  *
  * @packageDocumentation
  */
@@ -32,6 +32,14 @@ export {
   DEFAULT_MAX_EVENT_BYTES,
   type KeysInput,
   type RateLimitOptions,
+  type SegmentsOptions,
   type WorkspaceKeys,
 } from './options';
 export type { DeleteResponseBody, ProfileResponseBody } from './profiles/profile-routes';
+export {
+  MAX_DEFINITION_BYTES,
+  type ProfileSegmentsBody,
+  type SegmentListBody,
+  type SegmentPreviewBody,
+  type SegmentSavedBody,
+} from './segments/segment-routes';

@@ -6,6 +6,7 @@ import {
   type WorkQueue,
   workspaceIdSchema,
 } from '@cx/core';
+import type { SegmentEngine } from '@cx/segments';
 import { z } from 'zod';
 import {
   configuredDigest,
@@ -63,6 +64,32 @@ export interface RateLimitOptions {
   burst?: number;
 }
 
+/**
+ * The segment endpoints (`/v1/segments…`, `GET /v1/profiles/<ref>/segments`, and memberships in
+ * the 360° view). Segments live per workspace, so the server asks for each workspace's engine.
+ *
+ * @example
+ * ```ts
+ * const acme = createSegmentEngine({ storage, workspaceId: 'acme' });
+ * acme.start();
+ * const handler = createCollectionHandler({
+ *   identity,
+ *   workspaces: [{ workspaceId: 'acme', readKey: 'rk_live_456', adminKey: 'ak_live_789' }],
+ *   segments: { engine: (workspaceId) => (workspaceId === 'acme' ? acme : undefined) },
+ * });
+ * ```
+ */
+export interface SegmentsOptions {
+  /**
+   * The segment engine of a workspace (`createSegmentEngine({ storage, workspaceId })` from
+   * `@cx/segments`), or `undefined` where segments are off (those routes then answer `404`).
+   * Called once per workspace, on its first segments request; the engine it returns is kept.
+   * The server reads and saves definitions through it but never starts it: run `engine.start()`
+   * yourself so saved segments go live and memberships follow new events.
+   */
+  engine: (workspaceId: string) => SegmentEngine | undefined;
+}
+
 /** Options of {@link createCollector} and every adapter built on it. */
 export interface CollectorOptions {
   /** The identity service (`createIdentity()` from `@cx/identity`). */
@@ -86,6 +113,8 @@ export interface CollectorOptions {
    * counts per queue, dead letters, cancel, retry. Without it those routes answer `404`.
    */
   work?: WorkQueue;
+  /** Serves the segment endpoints; without it they answer `404`. */
+  segments?: SegmentsOptions;
 }
 
 const SCOPES: readonly KeyScope[] = ['write', 'read', 'admin'];
@@ -150,6 +179,14 @@ const optionsSchema = z.object({
       'Expected a work queue (storage.work)',
     )
     .optional(),
+  segments: z
+    .object({
+      engine: z.custom<SegmentsOptions['engine']>(
+        (value) => typeof value === 'function',
+        'Expected a function (workspaceId) => SegmentEngine',
+      ),
+    })
+    .optional(),
 });
 
 /** Options after validation and defaults. */
@@ -164,6 +201,8 @@ export interface ResolvedOptions {
   basePath: string;
   onError: (error: unknown) => void;
   work: WorkQueue | undefined;
+  /** The segment engine of a workspace (kept once made), or `undefined` where segments are off. */
+  segments: ((workspaceId: string) => SegmentEngine | undefined) | undefined;
 }
 
 /**
@@ -212,5 +251,27 @@ export function resolveOptions(input: CollectorOptions): ResolvedOptions {
     basePath: parsed.basePath ?? '',
     onError: parsed.onError ?? (() => {}),
     work: parsed.work,
+    segments: parsed.segments === undefined ? undefined : keptPerWorkspace(parsed.segments.engine),
+  };
+}
+
+/**
+ * Asks `make` once per workspace and keeps the answer. An engine of another workspace would
+ * serve that workspace's segments under this one's keys, so it is refused.
+ */
+function keptPerWorkspace(
+  make: SegmentsOptions['engine'],
+): (workspaceId: string) => SegmentEngine | undefined {
+  const engines = new Map<string, SegmentEngine | undefined>();
+  return (workspaceId) => {
+    if (engines.has(workspaceId)) return engines.get(workspaceId);
+    const engine = make(workspaceId);
+    if (engine !== undefined && engine.workspaceId !== workspaceId) {
+      throw new ConfigError(
+        `segments.engine("${workspaceId}") returned the engine of workspace "${engine.workspaceId}"`,
+      );
+    }
+    engines.set(workspaceId, engine);
+    return engine;
   };
 }

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@cx/core';
 import { createIdentity } from '@cx/identity';
+import type { SegmentEngine } from '@cx/segments';
 import { createCollectionHandler } from '@cx/server';
 import { openStorage } from '../storage/open-storage';
 import { type CliIo, EXIT } from './cli-io';
@@ -18,6 +19,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     storage: { type: 'string' },
     ...KEY_FLAGS,
     workspace: { type: 'string' },
+    segments: { type: 'boolean' },
     'rate-limit': { type: 'string' },
     ...IDENTITY_FLAGS,
     help: { type: 'boolean', short: 'h' },
@@ -37,14 +39,31 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     onConnectionError: (error) =>
       io.stderr.write(`cx serve: database connection lost (${error.message}); it reconnects on next use\n`),
   });
+  let engine: SegmentEngine | undefined;
   try {
     const identity = createIdentity({ storage: opened.storage, config: identityConfigOf(values, io.env) });
+    if (values.segments) {
+      // Loaded only for --segments, as storage drivers load only for their --storage.
+      const { createSegmentEngine } = await import('@cx/segments');
+      engine = createSegmentEngine({
+        storage: opened.storage,
+        workspaceId,
+        clock: io.clock,
+        onError: (error) =>
+          io.stderr.write(
+            `cx serve: segments: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+          ),
+      });
+    }
     const handler = createCollectionHandler({
       identity,
       workspaces: [keys],
       ...(rate === undefined ? {} : { rateLimit: { requestsPerSecond: rate } }),
       clock: io.clock,
       work: opened.storage.work,
+      ...(engine === undefined
+        ? {}
+        : { segments: { engine: (id: string) => (id === workspaceId ? engine : undefined) } }),
       onError: (error) =>
         io.stderr.write(
           `cx serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
@@ -55,12 +74,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
+    // Saved segments go live, and memberships follow new events, while the server runs.
+    engine?.start();
     const address = server.address() as AddressInfo;
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     io.stdout.write(
       `cx serve: listening on http://${shown}:${address.port} (workspace ${workspaceId}, storage ${opened.description})\n`,
     );
     for (const line of describeAccess(keys)) io.stdout.write(`cx serve: ${line}\n`);
+    if (engine !== undefined) {
+      io.stdout.write('cx serve: segment engine running; the segment API (/v1/segments) is on\n');
+    }
     if (!io.signal.aborted)
       await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
     await new Promise<void>((resolve) => {
@@ -70,6 +94,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write('cx serve: stopped\n');
     return EXIT.ok;
   } finally {
+    await engine?.stop();
     await opened.close();
   }
 }

@@ -1,5 +1,6 @@
 import { parseAttributePath, readAttributePath } from './attribute-path';
 import { paddedVersionString } from './compare-versions';
+import { betweenRange, parseConditionTime, withinWindowMs } from './condition-time';
 import type { Condition, ConditionAttributes, SavedGroups } from './condition-types';
 
 /*
@@ -10,12 +11,22 @@ import type { Condition, ConditionAttributes, SavedGroups } from './condition-ty
  * numbers with `value * 1`, `$in` on an array attribute is an intersection, an unknown value
  * operator is `false`, an unknown top-level `$key` is read as an attribute path). The
  * differential test in @cx/abtest checks this against the GrowthBook SDK itself.
+ *
+ * cx's own string and date operators (`$contains`, `$eqi`, `$before`, `$withinLast`, ...) come
+ * on top. `now` is passed down as an argument rather than read by each operator, so one
+ * evaluation sees one instant, and `Date.now()` is read only by conditions that need it.
  */
 
 /** Groups already being resolved by `$savedGroup`, to stop cycles. */
 type Visited = ReadonlySet<string>;
-type Predicate = (attributes: unknown, groups: SavedGroups, visited: Visited) => boolean;
-type ValuePredicate = (value: unknown, groups: SavedGroups, visited: Visited) => boolean;
+type Predicate = (attributes: unknown, groups: SavedGroups, visited: Visited, now: number) => boolean;
+type ValuePredicate = (value: unknown, groups: SavedGroups, visited: Visited, now: number) => boolean;
+
+/** What compiling found out about a condition. */
+interface Compiling {
+  /** The condition reads the clock (`$withinLast`, `$notWithinLast`, or a saved group that might). */
+  clock: boolean;
+}
 
 const NO_GROUPS: SavedGroups = Object.freeze({}) as SavedGroups;
 const NOT_VISITED: Visited = new Set<string>();
@@ -24,9 +35,14 @@ const NEVER: ValuePredicate = () => false;
 
 /**
  * A compiled condition: call it with the attributes (and saved groups, when the condition uses
- * `$inGroup`, `$notInGroup` or `$savedGroup`).
+ * `$inGroup`, `$notInGroup` or `$savedGroup`). `now` (epoch milliseconds) is the instant
+ * `$withinLast` and `$notWithinLast` measure from; it defaults to `Date.now()`, read at each call.
  */
-export type CompiledCondition = (attributes: ConditionAttributes, savedGroups?: SavedGroups) => boolean;
+export type CompiledCondition = (
+  attributes: ConditionAttributes,
+  savedGroups?: SavedGroups,
+  now?: number,
+) => boolean;
 
 /**
  * Compiles a condition into a predicate, for evaluating it many times. Semantics are those of
@@ -39,66 +55,75 @@ export type CompiledCondition = (attributes: ConditionAttributes, savedGroups?: 
  * ```
  */
 export function compileCondition(condition: Condition): CompiledCondition {
-  const predicate = compileConditionObject(condition);
-  return (attributes, savedGroups) => predicate(attributes, savedGroups || NO_GROUPS, NOT_VISITED);
+  const compiling: Compiling = { clock: false };
+  const predicate = compileConditionObject(condition, compiling);
+  if (!compiling.clock) {
+    return (attributes, savedGroups, now) =>
+      predicate(attributes, savedGroups || NO_GROUPS, NOT_VISITED, now ?? 0);
+  }
+  return (attributes, savedGroups, now) =>
+    predicate(attributes, savedGroups || NO_GROUPS, NOT_VISITED, now ?? Date.now());
 }
 
-function compileConditionObject(condition: unknown): Predicate {
+function compileConditionObject(condition: unknown, compiling: Compiling): Predicate {
   const parts: Predicate[] = [];
   for (const [key, value] of Object.entries(condition as object)) {
-    parts.push(compileEntry(key, value));
+    parts.push(compileEntry(key, value, compiling));
   }
   if (parts.length === 0) return ALWAYS;
   if (parts.length === 1) return parts[0] as Predicate;
-  return (attributes, groups, visited) => {
+  return (attributes, groups, visited, now) => {
     for (let i = 0; i < parts.length; i++) {
-      if (!(parts[i] as Predicate)(attributes, groups, visited)) return false;
+      if (!(parts[i] as Predicate)(attributes, groups, visited, now)) return false;
     }
     return true;
   };
 }
 
-function compileEntry(key: string, value: unknown): Predicate {
+function compileEntry(key: string, value: unknown, compiling: Compiling): Predicate {
   switch (key) {
     case '$or': {
-      const list = compileList(value);
+      const list = compileList(value, compiling);
       if (list === null) return ALWAYS;
-      return (attributes, groups, visited) => {
+      return (attributes, groups, visited, now) => {
         for (let i = 0; i < list.length; i++) {
-          if ((list[i] as Predicate)(attributes, groups, visited)) return true;
+          if ((list[i] as Predicate)(attributes, groups, visited, now)) return true;
         }
         return false;
       };
     }
     case '$nor': {
-      const list = compileList(value);
+      const list = compileList(value, compiling);
       if (list === null) return () => false;
-      return (attributes, groups, visited) => {
+      return (attributes, groups, visited, now) => {
         for (let i = 0; i < list.length; i++) {
-          if ((list[i] as Predicate)(attributes, groups, visited)) return false;
+          if ((list[i] as Predicate)(attributes, groups, visited, now)) return false;
         }
         return true;
       };
     }
     case '$and': {
-      const list = compileList(value) ?? [];
-      return (attributes, groups, visited) => {
+      const list = compileList(value, compiling) ?? [];
+      return (attributes, groups, visited, now) => {
         for (let i = 0; i < list.length; i++) {
-          if (!(list[i] as Predicate)(attributes, groups, visited)) return false;
+          if (!(list[i] as Predicate)(attributes, groups, visited, now)) return false;
         }
         return true;
       };
     }
     case '$not': {
-      const inner = compileConditionObject(value ?? {});
-      return (attributes, groups, visited) => !inner(attributes, groups, visited);
+      const inner = compileConditionObject(value ?? {}, compiling);
+      return (attributes, groups, visited, now) => !inner(attributes, groups, visited, now);
     }
     case '$savedGroup':
-      return (attributes, groups, visited) => evalSavedGroup(attributes, value, groups, visited);
+      // A condition group is compiled when first used and may read the clock.
+      compiling.clock = true;
+      return (attributes, groups, visited, now) => evalSavedGroup(attributes, value, groups, visited, now);
     default: {
       const path = parseAttributePath(key);
-      const test = compileValue(value, false);
-      return (attributes, groups, visited) => test(readAttributePath(attributes, path), groups, visited);
+      const test = compileValue(value, false, compiling);
+      return (attributes, groups, visited, now) =>
+        test(readAttributePath(attributes, path), groups, visited, now);
     }
   }
 }
@@ -107,11 +132,11 @@ function compileEntry(key: string, value: unknown): Predicate {
  * Compiles the sub-conditions of `$or`/`$nor`/`$and`. `null` stands for GrowthBook's
  * "empty list" case: an empty `$or` passes and an empty `$nor` fails.
  */
-function compileList(value: unknown): Predicate[] | null {
+function compileList(value: unknown, compiling: Compiling): Predicate[] | null {
   const list = (value ?? []) as ArrayLike<unknown>;
   if (!list.length) return null;
   const out: Predicate[] = [];
-  for (let i = 0; i < list.length; i++) out.push(compileConditionObject(list[i] ?? {}));
+  for (let i = 0; i < list.length; i++) out.push(compileConditionObject(list[i] ?? {}, compiling));
   return out;
 }
 
@@ -122,6 +147,7 @@ function evalSavedGroup(
   reference: unknown,
   groups: SavedGroups,
   visited: Visited,
+  now: number,
 ): boolean {
   if (!reference || typeof reference !== 'object' || Array.isArray(reference)) return false;
   const { id, attributeKey } = reference as { id?: unknown; attributeKey?: unknown };
@@ -140,10 +166,10 @@ function evalSavedGroup(
     if (!condition || typeof condition !== 'object') return false;
     let predicate = compiledGroupConditions.get(condition);
     if (predicate === undefined) {
-      predicate = compileConditionObject(condition);
+      predicate = compileConditionObject(condition, { clock: true });
       compiledGroupConditions.set(condition, predicate);
     }
-    return predicate(attributes, groups, new Set(visited).add(id));
+    return predicate(attributes, groups, new Set(visited).add(id), now);
   }
   return false;
 }
@@ -157,7 +183,7 @@ export function isOperatorObject(value: unknown): boolean {
   return true;
 }
 
-function compileValue(condition: unknown, insensitive: boolean): ValuePredicate {
+function compileValue(condition: unknown, insensitive: boolean, compiling: Compiling): ValuePredicate {
   if (typeof condition === 'string') {
     if (insensitive) {
       const lower = condition.toLowerCase();
@@ -175,12 +201,12 @@ function compileValue(condition: unknown, insensitive: boolean): ValuePredicate 
   }
   const tests: ValuePredicate[] = [];
   for (const op of Object.keys(condition as object)) {
-    tests.push(compileOperator(op, (condition as Record<string, unknown>)[op]));
+    tests.push(compileOperator(op, (condition as Record<string, unknown>)[op], compiling));
   }
   if (tests.length === 1) return tests[0] as ValuePredicate;
-  return (value, groups, visited) => {
+  return (value, groups, visited, now) => {
     for (let i = 0; i < tests.length; i++) {
-      if (!(tests[i] as ValuePredicate)(value, groups, visited)) return false;
+      if (!(tests[i] as ValuePredicate)(value, groups, visited, now)) return false;
     }
     return true;
   };
@@ -188,7 +214,7 @@ function compileValue(condition: unknown, insensitive: boolean): ValuePredicate 
 
 type Loose = number;
 
-function compileOperator(operator: string, expected: unknown): ValuePredicate {
+function compileOperator(operator: string, expected: unknown, compiling: Compiling): ValuePredicate {
   switch (operator) {
     case '$veq':
     case '$vne':
@@ -241,27 +267,110 @@ function compileOperator(operator: string, expected: unknown): ValuePredicate {
         return values === null ? false : !isIn(actual, values);
       };
     case '$not': {
-      const inner = compileValue(expected, false);
-      return (actual, groups, visited) => !inner(actual, groups, visited);
+      const inner = compileValue(expected, false, compiling);
+      return (actual, groups, visited, now) => !inner(actual, groups, visited, now);
     }
     case '$size': {
-      const inner = compileValue(expected, false);
-      return (actual, groups, visited) => Array.isArray(actual) && inner(actual.length, groups, visited);
+      const inner = compileValue(expected, false, compiling);
+      return (actual, groups, visited, now) =>
+        Array.isArray(actual) && inner(actual.length, groups, visited, now);
     }
     case '$elemMatch':
-      return compileElemMatch(expected);
+      return compileElemMatch(expected, compiling);
     case '$all':
     case '$alli':
-      return compileAll(expected, operator === '$alli');
+      return compileAll(expected, operator === '$alli', compiling);
     case '$regex':
     case '$regexi':
       return compileRegex(expected, operator === '$regexi');
     case '$type':
       return (actual) => typeName(actual) === expected;
+    case '$contains':
+    case '$containsi':
+    case '$startsWith':
+    case '$startsWithi':
+    case '$endsWith':
+    case '$endsWithi':
+    case '$eqi':
+    case '$nei':
+      return compileStringOperator(operator, expected);
+    case '$before':
+    case '$after':
+    case '$between':
+      return compileDateOperator(operator, expected);
+    case '$withinLast':
+    case '$notWithinLast':
+      compiling.clock = true;
+      return compileWindowOperator(operator, expected);
     default:
       // GrowthBook's documented fallback: an unknown operator matches nobody.
       return NEVER;
   }
+}
+
+/** cx's string operators: a non-string attribute never matches (`$nei` aside, which negates `$eqi`). */
+function compileStringOperator(operator: string, expected: unknown): ValuePredicate {
+  if (typeof expected !== 'string') return NEVER;
+  const lower = expected.toLowerCase();
+  switch (operator) {
+    case '$contains':
+      return (actual) => typeof actual === 'string' && actual.includes(expected);
+    case '$containsi':
+      return (actual) => typeof actual === 'string' && actual.toLowerCase().includes(lower);
+    case '$startsWith':
+      return (actual) => typeof actual === 'string' && actual.startsWith(expected);
+    case '$startsWithi':
+      return (actual) => typeof actual === 'string' && actual.toLowerCase().startsWith(lower);
+    case '$endsWith':
+      return (actual) => typeof actual === 'string' && actual.endsWith(expected);
+    case '$endsWithi':
+      return (actual) => typeof actual === 'string' && actual.toLowerCase().endsWith(lower);
+    case '$eqi':
+      return (actual) => typeof actual === 'string' && actual.toLowerCase() === lower;
+    default:
+      return (actual) => !(typeof actual === 'string' && actual.toLowerCase() === lower);
+  }
+}
+
+/** `$before`, `$after`, `$between`: absolute instants, so the result never changes with time alone. */
+function compileDateOperator(operator: string, expected: unknown): ValuePredicate {
+  if (operator === '$between') {
+    const range = betweenRange(expected);
+    if (range === undefined) return NEVER;
+    const [from, to] = range;
+    return (actual) => {
+      const time = parseConditionTime(actual);
+      return time !== undefined && time >= from && time < to;
+    };
+  }
+  const bound = parseConditionTime(expected);
+  if (bound === undefined) return NEVER;
+  if (operator === '$before') {
+    return (actual) => {
+      const time = parseConditionTime(actual);
+      return time !== undefined && time < bound;
+    };
+  }
+  return (actual) => {
+    const time = parseConditionTime(actual);
+    return time !== undefined && time > bound;
+  };
+}
+
+/** `$withinLast` (now − window ≤ time ≤ now) and `$notWithinLast` (time < now − window). */
+function compileWindowOperator(operator: string, expected: unknown): ValuePredicate {
+  const window = withinWindowMs(expected);
+  if (window === undefined) return NEVER;
+  if (operator === '$withinLast') {
+    return (actual, _groups, _visited, now) => {
+      const time = parseConditionTime(actual);
+      return time !== undefined && time >= now - window && time <= now;
+    };
+  }
+  return (actual, _groups, _visited, now) => {
+    const time = parseConditionTime(actual);
+    return time !== undefined && time < now - window;
+  };
 }
 
 function compileVersionOperator(operator: string, expected: string): ValuePredicate {
@@ -281,36 +390,36 @@ function compileVersionOperator(operator: string, expected: string): ValuePredic
   }
 }
 
-function compileElemMatch(expected: unknown): ValuePredicate {
+function compileElemMatch(expected: unknown, compiling: Compiling): ValuePredicate {
   let check: ValuePredicate;
   if (isOperatorObject(expected)) {
-    check = compileValue(expected, false);
+    check = compileValue(expected, false, compiling);
   } else if (expected === null || expected === undefined) {
     return NEVER;
   } else {
-    check = compileConditionObject(expected);
+    check = compileConditionObject(expected, compiling);
   }
-  return (actual, groups, visited) => {
+  return (actual, groups, visited, now) => {
     if (!Array.isArray(actual)) return false;
     for (let i = 0; i < actual.length; i++) {
       const element: unknown = actual[i];
       // Only nullish elements are skipped: 0, '' and false are real members.
-      if (element !== null && element !== undefined && check(element, groups, visited)) return true;
+      if (element !== null && element !== undefined && check(element, groups, visited, now)) return true;
     }
     return false;
   };
 }
 
-function compileAll(expected: unknown, insensitive: boolean): ValuePredicate {
+function compileAll(expected: unknown, insensitive: boolean, compiling: Compiling): ValuePredicate {
   if (!Array.isArray(expected)) return NEVER;
-  const tests = expected.map((item) => compileValue(item, insensitive));
-  return (actual, groups, visited) => {
+  const tests = expected.map((item) => compileValue(item, insensitive, compiling));
+  return (actual, groups, visited, now) => {
     if (!Array.isArray(actual)) return false;
     for (let i = 0; i < tests.length; i++) {
       const test = tests[i] as ValuePredicate;
       let passed = false;
       for (let j = 0; j < actual.length; j++) {
-        if (test(actual[j], groups, visited)) {
+        if (test(actual[j], groups, visited, now)) {
           passed = true;
           break;
         }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors/errors';
 import { isOperatorObject } from './compile-condition';
+import { parseConditionTime, WITHIN_UNITS, WITHIN_UNITS_MS } from './condition-time';
 import {
   CONDITION_OPERATORS,
   CONDITION_VALUE_TYPES,
@@ -134,8 +135,76 @@ function checkOperator(op: string, operand: unknown, path: string, issues: Valid
     case '$vlte':
       if (typeof operand !== 'string' && typeof operand !== 'number') bad(`${op} takes a version string`);
       return;
+    case '$contains':
+    case '$containsi':
+    case '$startsWith':
+    case '$startsWithi':
+    case '$endsWith':
+    case '$endsWithi':
+    case '$eqi':
+    case '$nei':
+      if (typeof operand !== 'string') bad(`${op} takes a string`);
+      return;
+    case '$before':
+    case '$after':
+      if (parseConditionTime(operand) === undefined) bad(`${op} takes ${A_TIME}, got ${shown(operand)}`);
+      return;
+    case '$between':
+      checkBetween(operand, bad);
+      return;
+    case '$withinLast':
+    case '$notWithinLast':
+      checkWindow(op, operand, bad);
+      return;
     default:
       if (typeof operand === 'object' && operand !== null) bad(`${op} takes a string, number or boolean`);
+  }
+}
+
+const A_TIME =
+  'a time: an ISO 8601 date (2026-01-31), date-time with a zone (2026-01-31T09:00:00Z) or epoch milliseconds';
+
+/** A short rendering of a bad operand for messages. */
+function shown(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON would say null
+  const json = JSON.stringify(value);
+  if (json === undefined) return String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function checkBetween(operand: unknown, bad: (message: string) => void): void {
+  if (!Array.isArray(operand) || operand.length !== 2) {
+    bad('$between takes [from, to]: two times, from inclusive, to exclusive');
+    return;
+  }
+  const from = parseConditionTime(operand[0]);
+  const to = parseConditionTime(operand[1]);
+  if (from === undefined) bad(`$between's from must be ${A_TIME}, got ${shown(operand[0])}`);
+  else if (to === undefined) bad(`$between's to must be ${A_TIME}, got ${shown(operand[1])}`);
+  else if (from > to) bad(`$between's from (${shown(operand[0])}) is after its to (${shown(operand[1])})`);
+}
+
+function checkWindow(op: string, operand: unknown, bad: (message: string) => void): void {
+  const shape = `${op} takes { amount, unit } with amount > 0 and unit one of ${WITHIN_UNITS.join(', ')}`;
+  if (!isPlainObject(operand)) {
+    bad(shape);
+    return;
+  }
+  const extra = Object.keys(operand).filter((key) => key !== 'amount' && key !== 'unit');
+  if (extra.length > 0) {
+    bad(`${shape}; unexpected ${extra.join(', ')}`);
+    return;
+  }
+  const { amount, unit } = operand;
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
+    bad(`${op}.amount must be a number greater than 0, got ${shown(amount)}`);
+  } else if (typeof unit !== 'string' || !Object.hasOwn(WITHIN_UNITS_MS, unit)) {
+    // Months and years vary in length, so a window of them would have no single meaning.
+    const hint =
+      typeof unit === 'string' && /month|year/i.test(unit)
+        ? ' (months and years vary in length: use days)'
+        : '';
+    bad(`${op}.unit must be one of ${WITHIN_UNITS.join(', ')}, got ${shown(unit)}${hint}`);
   }
 }
 

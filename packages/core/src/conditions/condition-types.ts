@@ -5,11 +5,11 @@
 export type ConditionAttributes = Record<string, unknown>;
 
 /**
- * Every operator the condition language knows. They follow GrowthBook's `mongrule` (itself a
- * subset of MongoDB's query language), so a condition written for a GrowthBook SDK means the
- * same thing here. The `i` suffix (`$ini`, `$nini`, `$alli`, `$regexi`) is case-insensitive.
+ * The operators shared with GrowthBook's `mongrule` (itself a subset of MongoDB's query
+ * language), so a condition written for a GrowthBook SDK means the same thing here. The `i`
+ * suffix (`$ini`, `$nini`, `$alli`, `$regexi`) is case-insensitive.
  */
-export const CONDITION_OPERATORS = [
+export const GROWTHBOOK_CONDITION_OPERATORS = [
   '$eq',
   '$ne',
   '$lt',
@@ -38,6 +38,38 @@ export const CONDITION_OPERATORS = [
   '$vlt',
   '$vlte',
 ] as const;
+
+/**
+ * Operators cx adds beyond GrowthBook's. A GrowthBook SDK treats them as unknown operators,
+ * which match nobody, so do not send conditions using them to GrowthBook front ends.
+ *
+ * - Strings: `$contains`, `$startsWith`, `$endsWith` and their case-insensitive `i` forms
+ *   (`$containsi`, ...), and `$eqi`/`$nei` (equality ignoring case). The operand is a string; an
+ *   attribute that is not a string never matches (so `$nei` matches it).
+ * - Dates: `$before`, `$after` (strictly), `$between: [from, to]` (from inclusive, to exclusive),
+ *   `$withinLast: { amount, unit }` (now − window ≤ time ≤ now) and `$notWithinLast` (time < now −
+ *   window: "more than N days ago"). Times are ISO 8601 strings or epoch milliseconds (see
+ *   `parseConditionTime`); units are minutes, hours, days and weeks, never months, whose length
+ *   varies. An attribute that is not a valid time never matches.
+ */
+export const CX_CONDITION_OPERATORS = [
+  '$contains',
+  '$containsi',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
+  '$eqi',
+  '$nei',
+  '$before',
+  '$after',
+  '$between',
+  '$withinLast',
+  '$notWithinLast',
+] as const;
+
+/** Every operator the condition language knows: GrowthBook's, then cx's own. */
+export const CONDITION_OPERATORS = [...GROWTHBOOK_CONDITION_OPERATORS, ...CX_CONDITION_OPERATORS] as const;
 
 /** One value operator, such as `$gte` or `$vgt`. */
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];

@@ -15,16 +15,20 @@ import type { Condition, ConditionAttributes, SavedGroups } from './condition-ty
  * @param attributes The attributes to test, such as a user's traits.
  * @param condition The condition; `{}` matches everything.
  * @param savedGroups Saved groups for `$inGroup`, `$notInGroup` and `$savedGroup`.
+ * @param now The instant (epoch milliseconds) `$withinLast` and `$notWithinLast` measure from;
+ *   `Date.now()` when omitted. Pass it to evaluate at a known time, such as an injected clock's.
  * @example
  * ```ts
  * evalCondition({ country: 'VN', tags: ['vip'] }, { country: { $in: ['VN', 'TH'] }, tags: { $elemMatch: { $eq: 'vip' } } }); // true
  * evalCondition({ id: 'u1' }, { id: { $inGroup: 'beta' } }, { beta: ['u1', 'u2'] }); // true
+ * evalCondition({ seenAt: '2026-01-30T10:00:00Z' }, { seenAt: { $withinLast: { amount: 1, unit: 'days' } } }, {}, Date.parse('2026-01-31T00:00:00Z')); // true
  * ```
  */
 export function evalCondition(
   attributes: ConditionAttributes,
   condition: Condition,
   savedGroups?: SavedGroups,
+  now?: number,
 ): boolean {
-  return compileCondition(condition)(attributes, savedGroups);
+  return compileCondition(condition)(attributes, savedGroups, now);
 }

@@ -32,7 +32,11 @@ export function compileMembersSql(
   sql: SqlAccess,
   workspaceId: string,
   definition: SegmentDefinition,
-  context: { now: number; segments: ReadonlyMap<string, SegmentDefinition>; computedTraits: ReadonlyMap<string, ComputedTraitDefinition> },
+  context: {
+    now: number;
+    segments: ReadonlyMap<string, SegmentDefinition>;
+    computedTraits: ReadonlyMap<string, ComputedTraitDefinition>;
+  },
 ): CompiledSql | null {
   const p = sqlParams(sql.dialect);
   const pg = sql.dialect === 'postgres';
@@ -41,7 +45,9 @@ export function compileMembersSql(
   const ctes: string[] = [];
   const joins: string[] = [];
   const { now } = context;
-  const props = pg ? `COALESCE(ev.body -> 'properties', '{}'::jsonb)` : `COALESCE(json_extract(ev.body, '$.properties'), '{}')`;
+  const props = pg
+    ? `COALESCE(ev.body -> 'properties', '{}'::jsonb)`
+    : `COALESCE(json_extract(ev.body, '$.properties'), '{}')`;
   const nameOf = pg
     ? `(CASE ev.type WHEN 'track' THEN ev.body ->> 'event' WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END)`
     : `(CASE ev.type WHEN 'track' THEN json_extract(ev.body, '$.event') WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END)`;
@@ -61,6 +67,7 @@ export function compileMembersSql(
     return `(${ts} >= ${num(bounds.fromMs)} AND ${ts} < ${num(bounds.toMs)})`;
   };
   let leaves = 0;
+  let sequences = 0;
   const cte = (body: string) => {
     const name = `leaf_${++leaves}`;
     ctes.push(`${name} AS (${body})`);
@@ -79,7 +86,10 @@ export function compileMembersSql(
         return `(${condition(node.condition, 'people.traits')})`;
       case 'performed':
       case 'notPerformed': {
-        const test = node.type === 'notPerformed' ? { op: 'eq' as const, value: 0 } : (node.count ?? { op: 'gte' as const, value: 1 });
+        const test =
+          node.type === 'notPerformed'
+            ? { op: 'eq' as const, value: 0 }
+            : (node.count ?? { op: 'gte' as const, value: 1 });
         const name = cte(
           `SELECT ev.pid, COUNT(*) AS n FROM ev WHERE ${matching('ev', node.event, node.where)} AND ${windowTest(windowBounds(node.window), 'ev.ts')} GROUP BY ev.pid`,
         );
@@ -95,25 +105,29 @@ export function compileMembersSql(
         return `(${name}.pid IS NOT NULL AND ${windowTest(windowBounds(node.window), `${name}.ts`)} AND ${condition(node.properties, `${name}.props`)})`;
       }
       case 'sequence': {
+        // Each step's events once (materialised), then a join per step on the person, ordered
+        // by (time, log order), the last within `within` of the first.
         const within = num(durationMs(node.within));
-        const aliases = node.steps.map((_, index) => `s${index}`);
-        const from = aliases.map((alias) => `ev ${alias}`).join(', ');
-        const tests = node.steps.map((step, index) => {
-          const alias = aliases[index]!;
-          const parts = [matching(alias, step.event, step.where)];
-          if (index > 0) {
-            const before = aliases[index - 1]!;
-            parts.push(`${alias}.pid = s0.pid`);
-            parts.push(`(${alias}.ts > ${before}.ts OR (${alias}.ts = ${before}.ts AND ${alias}.seq > ${before}.seq))`);
-          }
-          return parts.join(' AND ');
+        const prefix = `seq_${++sequences}`;
+        const aliases = node.steps.map((step, index) => {
+          ctes.push(
+            `${prefix}_${index} AS MATERIALIZED (SELECT ev.pid, ev.seq, ev.ts FROM ev WHERE ${matching('ev', step.event, step.where)})`,
+          );
+          return `s${index}`;
         });
-        const lastAlias = aliases[aliases.length - 1]!;
-        tests.push(`${lastAlias}.ts - s0.ts <= ${within}`);
+        const last = aliases[aliases.length - 1]!;
+        const joins = aliases.slice(1).map((alias, index) => {
+          const before = aliases[index]!;
+          return `JOIN ${prefix}_${index + 1} ${alias} ON ${alias}.pid = s0.pid AND (${alias}.ts > ${before}.ts OR (${alias}.ts = ${before}.ts AND ${alias}.seq > ${before}.seq)) AND ${alias}.ts - s0.ts <= ${within}`;
+        });
         const bounds = windowBounds(node.window);
-        if (bounds !== null && 'fromMs' in bounds) tests.push(windowTest(bounds, `${lastAlias}.ts`));
-        const name = cte(`SELECT s0.pid, MAX(${lastAlias}.ts) AS done FROM ${from} WHERE ${tests.join(' AND ')} GROUP BY s0.pid`);
-        const rolling = bounds !== null && 'rollingMs' in bounds ? windowTest(bounds, `${name}.done`) : 'TRUE';
+        const absolute =
+          bounds !== null && 'fromMs' in bounds ? `WHERE ${windowTest(bounds, `${last}.ts`)}` : '';
+        const name = cte(
+          `SELECT s0.pid, MAX(${last}.ts) AS done FROM ${prefix}_0 s0 ${joins.join(' ')} ${absolute} GROUP BY s0.pid`,
+        );
+        const rolling =
+          bounds !== null && 'rollingMs' in bounds ? windowTest(bounds, `${name}.done`) : 'TRUE';
         return `(${name}.pid IS NOT NULL AND ${rolling})`;
       }
       case 'inSegment': {
@@ -141,24 +155,36 @@ export function compileMembersSql(
   const computedValueSql = (trait: ComputedTraitDefinition, makeCte: (body: string) => string) => {
     const path = trait.property?.split('.') ?? [];
     const valueAt = (json: string) =>
-      pg ? `(${json} #> ${p.param(path)}::text[])` : `json_extract(${json}, ${p.param(`$${path.map((part) => `."${part}"`).join('')}`)})`;
+      pg
+        ? `(${json} #> ${p.param(path)}::text[])`
+        : `json_extract(${json}, ${p.param(`$${path.map((part) => `."${part}"`).join('')}`)})`;
     const typeAt = (json: string) =>
-      pg ? `jsonb_typeof(${valueAt(json)})` : `json_type(${json}, ${p.param(`$${path.map((part) => `."${part}"`).join('')}`)})`;
-    const present = path.length === 0 ? 'TRUE' : pg ? `COALESCE(${typeAt(props)} <> 'null', FALSE)` : `COALESCE(${typeAt(props)} <> 'null', 0)`;
-    const numeric = pg ? `${typeAt(props)} = 'number'` : `${typeAt(props)} IN ('integer', 'real')`;
-    const number = pg ? `(${valueAt(props)})::text::double precision` : `${valueAt(props)}`;
+      pg
+        ? `jsonb_typeof(${valueAt(json)})`
+        : `json_type(${json}, ${p.param(`$${path.map((part) => `."${part}"`).join('')}`)})`;
+    // Built only when used: each call binds its own parameters.
+    const present = () => {
+      if (path.length === 0) return 'TRUE';
+      return pg ? `COALESCE(${typeAt(props)} <> 'null', FALSE)` : `COALESCE(${typeAt(props)} <> 'null', 0)`;
+    };
+    const numeric = () => (pg ? `${typeAt(props)} = 'number'` : `${typeAt(props)} IN ('integer', 'real')`);
+    const number = () => (pg ? `(${valueAt(props)})::text::double precision` : `${valueAt(props)}`);
     const base = `FROM ev WHERE ${matching('ev', trait.event, trait.where)} AND ${windowTest(windowBounds(trait.window), 'ev.ts')}`;
     switch (trait.kind) {
       case 'count': {
-        const name = makeCte(`SELECT ev.pid, COUNT(*) AS v ${base} AND ${present} GROUP BY ev.pid`);
+        const name = makeCte(`SELECT ev.pid, COUNT(*) AS v ${base} AND ${present()} GROUP BY ev.pid`);
         return `COALESCE(${name}.v, 0)`;
       }
       case 'sum': {
-        const name = makeCte(`SELECT ev.pid, SUM(CASE WHEN ${numeric} THEN ${number} END) AS v ${base} GROUP BY ev.pid`);
+        const name = makeCte(
+          `SELECT ev.pid, SUM(CASE WHEN ${numeric()} THEN ${number()} END) AS v ${base} GROUP BY ev.pid`,
+        );
         return `COALESCE(${name}.v, 0)`;
       }
       case 'avg': {
-        const name = makeCte(`SELECT ev.pid, AVG(CASE WHEN ${numeric} THEN ${number} END) AS v ${base} GROUP BY ev.pid`);
+        const name = makeCte(
+          `SELECT ev.pid, AVG(CASE WHEN ${numeric()} THEN ${number()} END) AS v ${base} GROUP BY ev.pid`,
+        );
         return `${name}.v`;
       }
       default:
@@ -191,7 +217,21 @@ SELECT people.pid FROM people
 ${joins.join('\n')}
 WHERE ${where}
 ORDER BY people.pid`;
-  return { text, params: p.params };
+  return pg ? { text, params: p.params } : positional(text, p.params);
+}
+
+/**
+ * better-sqlite3 binds `?NNN` as named parameters, so the SQLite text is rewritten to plain `?`
+ * with the values in the order they appear (a value used twice is bound twice). No string
+ * literal of the generated SQL contains `?`, so the rewrite touches nothing else.
+ */
+function positional(text: string, params: readonly unknown[]): CompiledSql {
+  const ordered: unknown[] = [];
+  const rewritten = text.replace(/\?(\d+)/g, (_, index: string) => {
+    ordered.push(params[Number(index) - 1]);
+    return '?';
+  });
+  return { text: rewritten, params: ordered };
 }
 
 export type { SqlParams };

@@ -1,7 +1,11 @@
 import { ConfigError, parseOrThrow, type Storage } from '@cx/core';
 import { z } from 'zod';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
-import { orderDefinitions, parseComputedTrait, parseSegmentDefinition } from '../definition/parse-definitions';
+import {
+  orderDefinitions,
+  parseComputedTrait,
+  parseSegmentDefinition,
+} from '../definition/parse-definitions';
 import type { SegmentDefinition } from '../definition/segment-schema';
 import { compileMembersSql } from './compile-members-sql';
 import { streamMembers } from './stream-members';
@@ -65,7 +69,12 @@ export async function computeMembers(
     }
   }
   if (method === 'sql') {
-    throw new ConfigError(`Segment ${definition.id} has no SQL form on the ${storage.name} adapter; use method 'auto' or 'stream'`);
+    throw new ConfigError(
+      `Segment ${definition.id} has no SQL form on the ${storage.name} adapter; use method 'auto' or 'stream'`,
+    );
   }
-  return { members: await streamMembers(storage, workspaceId, definition, context, options.onProgress), method: 'stream' };
+  return {
+    members: await streamMembers(storage, workspaceId, definition, context, options.onProgress),
+    method: 'stream',
+  };
 }

@@ -9,7 +9,10 @@ import { emptyProfileState, type ProfileSegmentState } from '../engine/profile-s
 import { applyEvent, buildModel, evaluateProfile, type Touched } from '../engine/segment-model';
 
 /** The segment and every segment it refers to, directly or through others. */
-export function withDependencies(definition: SegmentDefinition, segments: ReadonlyMap<string, SegmentDefinition>) {
+export function withDependencies(
+  definition: SegmentDefinition,
+  segments: ReadonlyMap<string, SegmentDefinition>,
+) {
   const out = new Map<string, SegmentDefinition>([[definition.id, definition]]);
   const queue = [definition];
   while (queue.length > 0) {
@@ -33,21 +36,30 @@ export async function streamMembers(
   storage: Storage,
   workspaceId: string,
   definition: SegmentDefinition,
-  context: { now: number; segments: ReadonlyMap<string, SegmentDefinition>; computedTraits: ReadonlyMap<string, ComputedTraitDefinition> },
+  context: {
+    now: number;
+    segments: ReadonlyMap<string, SegmentDefinition>;
+    computedTraits: ReadonlyMap<string, ComputedTraitDefinition>;
+  },
   onProgress?: (events: number) => void,
 ): Promise<string[]> {
   const { now } = context;
-  const ordered = orderDefinitions(withDependencies(definition, context.segments), [...context.computedTraits.values()]);
+  const ordered = orderDefinitions(withDependencies(definition, context.segments), [
+    ...context.computedTraits.values(),
+  ]);
   const model = buildModel(
     ordered.map((segment) => compileSegment(segment, `${segment.id}@stream`)),
-    [...context.computedTraits.values()].map((trait) => Object.assign(compileComputedTrait(trait), { version: 'stream' })),
+    [...context.computedTraits.values()].map((trait) =>
+      Object.assign(compileComputedTrait(trait), { version: 'stream' }),
+    ),
   );
   const roots = new Map<string, string | null>();
   const rootOf = async (profileId: string): Promise<string | null> => {
     const known = roots.get(profileId);
     if (known !== undefined) return known;
     let current = await storage.profiles.get(workspaceId, profileId);
-    for (let hops = 0; current?.mergedInto && hops < 64; hops++) current = await storage.profiles.get(workspaceId, current.mergedInto);
+    for (let hops = 0; current?.mergedInto && hops < 64; hops++)
+      current = await storage.profiles.get(workspaceId, current.mergedInto);
     const root = current && !current.mergedInto ? current.id : null;
     roots.set(profileId, root);
     return root;
@@ -63,7 +75,10 @@ export async function streamMembers(
       const root = await rootOf(event.profileId);
       if (root === null) continue;
       let state = states.get(root);
-      if (!state) states.set(root, (state = emptyProfileState()));
+      if (!state) {
+        state = emptyProfileState();
+        states.set(root, state);
+      }
       applyEvent(model, state, event, now, { segments: new Set(), traits: new Set() });
     }
     seen += page.items.length;

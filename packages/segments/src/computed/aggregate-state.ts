@@ -67,31 +67,12 @@ export function foldAggregate(
       next.n += 1;
       const key = JSON.stringify(value);
       const seen = next.u ?? [];
-      if (seen.length < MAX_UNIQUE && !seen.some((item) => JSON.stringify(item) === key)) next.u = [...seen, value];
+      if (seen.length < MAX_UNIQUE && !seen.some((item) => JSON.stringify(item) === key))
+        next.u = [...seen, value];
       break;
     }
   }
   return next;
-}
-
-/** Combines the aggregates of two profiles that became one. */
-export function mergeAggregates(kind: ComputedTraitKind, a: AggregateState, b: AggregateState): AggregateState {
-  let merged: AggregateState = { ...a, n: a.n + b.n };
-  if (b.s !== undefined) merged.s = (a.s ?? 0) + b.s;
-  if (b.lo !== undefined && (a.lo === undefined || less(b.lo, a.lo))) merged.lo = b.lo;
-  if (b.hi !== undefined && (a.hi === undefined || less(a.hi, b.hi))) merged.hi = b.hi;
-  if (b.f !== undefined && (a.f === undefined || b.f[0] < a.f[0])) merged.f = b.f;
-  if (b.l !== undefined && (a.l === undefined || b.l[0] >= a.l[0])) merged.l = b.l;
-  if (b.c !== undefined) {
-    const counts = { ...a.c };
-    for (const [key, count] of Object.entries(b.c)) counts[key] = (counts[key] ?? 0) + count;
-    merged.c = counts;
-  }
-  if (b.u !== undefined) {
-    merged = { ...merged, u: a.u ?? [] };
-    for (const value of b.u) merged = foldAggregate(kind, { ...merged, n: merged.n - 1 }, value, 0);
-  }
-  return merged;
 }
 
 /** The trait's value. Ties of `mostFrequent` go to the value seen first. */
@@ -113,7 +94,8 @@ export function aggregateValue(kind: ComputedTraitKind, state: AggregateState): 
       return state.l?.[1] ?? null;
     case 'mostFrequent': {
       let best: [string, number] | undefined;
-      for (const entry of Object.entries(state.c ?? {})) if (best === undefined || entry[1] > best[1]) best = entry;
+      for (const entry of Object.entries(state.c ?? {}))
+        if (best === undefined || entry[1] > best[1]) best = entry;
       return best === undefined ? null : JSON.parse(best[0]);
     }
     case 'unique':

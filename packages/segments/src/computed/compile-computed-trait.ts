@@ -4,7 +4,7 @@ import type { ComputedTraitDefinition } from '../definition/computed-trait-schem
 import { inWindow, windowBounds } from '../definition/window';
 import { eventProperties } from '../engine/event-facts';
 import { eventFilter } from '../engine/leaves/event-filter';
-import { type AggregateState, aggregateValue, foldAggregate, mergeAggregates } from './aggregate-state';
+import { type AggregateState, aggregateValue, foldAggregate } from './aggregate-state';
 
 /**
  * A computed trait's per-profile state: the running aggregate, or, over a rolling window, the
@@ -17,8 +17,12 @@ export type ComputedTraitState = { a: AggregateState } | { r: [number, unknown, 
 export interface CompiledComputedTrait {
   definition: ComputedTraitDefinition;
   events: ReadonlySet<string>;
-  apply(state: ComputedTraitState | undefined, event: CxEvent, ts: number, now: number): ComputedTraitState | undefined;
-  merge(a: ComputedTraitState | undefined, b: ComputedTraitState | undefined): ComputedTraitState | undefined;
+  apply(
+    state: ComputedTraitState | undefined,
+    event: CxEvent,
+    ts: number,
+    now: number,
+  ): ComputedTraitState | undefined;
   value(state: ComputedTraitState | undefined, now: number): unknown;
   boundary(state: ComputedTraitState | undefined, now: number): number | undefined;
 }
@@ -32,7 +36,8 @@ export function compileComputedTrait(definition: ComputedTraitDefinition): Compi
   const bounds = windowBounds(definition.window);
   const rolling = bounds !== null && 'rollingMs' in bounds ? bounds.rollingMs : undefined;
   const path = definition.property === undefined ? undefined : parseAttributePath(definition.property);
-  const read = (event: CxEvent): unknown => (path === undefined ? 1 : readAttributePath(eventProperties(event), path));
+  const read = (event: CxEvent): unknown =>
+    path === undefined ? 1 : readAttributePath(eventProperties(event), path);
   const kind = definition.kind;
 
   const live = (entries: [number, unknown, string][], now: number) =>
@@ -55,15 +60,6 @@ export function compileComputedTrait(definition: ComputedTraitDefinition): Compi
       const aggregate = state && 'a' in state ? state.a : undefined;
       return { a: foldAggregate(kind, aggregate, value, ts) };
     },
-    merge(a, b) {
-      if (!a || !b) return a ?? b;
-      if ('r' in a && 'r' in b) {
-        const ids = new Set(a.r.map((entry) => entry[2]));
-        return { r: [...a.r, ...b.r.filter((entry) => !ids.has(entry[2]))] };
-      }
-      if ('a' in a && 'a' in b) return { a: mergeAggregates(kind, a.a, b.a) };
-      return a;
-    },
     value(state, now) {
       if (state === undefined) return ZERO_WHEN_EMPTY.has(kind) ? 0 : null;
       if ('a' in state) return aggregateValue(kind, state.a);
@@ -71,12 +67,17 @@ export function compileComputedTrait(definition: ComputedTraitDefinition): Compi
       for (const [ts, value] of [...live(state.r, now)].sort((x, y) => x[0] - y[0])) {
         aggregate = foldAggregate(kind, aggregate, value, ts);
       }
-      return aggregate === undefined ? (ZERO_WHEN_EMPTY.has(kind) ? 0 : null) : aggregateValue(kind, aggregate);
+      return aggregate === undefined
+        ? ZERO_WHEN_EMPTY.has(kind)
+          ? 0
+          : null
+        : aggregateValue(kind, aggregate);
     },
     boundary(state, now) {
       if (rolling === undefined || state === undefined || !('r' in state)) return undefined;
       let earliest: number | undefined;
-      for (const [ts] of state.r) if (ts > now - rolling && (earliest === undefined || ts < earliest)) earliest = ts;
+      for (const [ts] of state.r)
+        if (ts > now - rolling && (earliest === undefined || ts < earliest)) earliest = ts;
       return earliest === undefined ? undefined : earliest + rolling;
     },
   };

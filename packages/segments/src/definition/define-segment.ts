@@ -23,13 +23,16 @@ import type { EventWindow } from './window';
  * ```
  * @throws `ValidationError` with the path of every problem.
  */
-export const defineSegment = (definition: SegmentDefinition): SegmentDefinition => parseSegmentDefinition(definition);
+export const defineSegment = (definition: SegmentDefinition): SegmentDefinition =>
+  parseSegmentDefinition(definition);
 
 /** Checks and returns a computed trait. @throws `ValidationError` with paths. */
 export const defineComputedTrait = (definition: ComputedTraitDefinition): ComputedTraitDefinition =>
   parseComputedTrait(definition);
 
-const duration = (unit: DurationUnit) => (amount: number): Duration => ({ amount, unit });
+const duration =
+  (unit: DurationUnit) =>
+  (amount: number): Duration => ({ amount, unit });
 /** `{ amount, unit: 'minutes' }` */
 export const minutes = duration('minutes');
 /** `{ amount, unit: 'hours' }` */
@@ -62,7 +65,10 @@ export interface EventNodeOptions {
 }
 
 /** Performed an event (at least once, or as `count` says). */
-export const performed = (event: string, options: EventNodeOptions & { count?: CountTest } = {}): SegmentNode => ({
+export const performed = (
+  event: string,
+  options: EventNodeOptions & { count?: CountTest } = {},
+): SegmentNode => ({
   type: 'performed',
   event,
   ...options,
@@ -80,13 +86,19 @@ export const notPerformed = (event: string, options: EventNodeOptions = {}): Seg
   ...options,
 });
 /** The first matching event is in the window and has these properties. */
-export const firstPerformed = (event: string, options: EventNodeOptions & { properties?: Condition } = {}): SegmentNode => ({
+export const firstPerformed = (
+  event: string,
+  options: EventNodeOptions & { properties?: Condition } = {},
+): SegmentNode => ({
   type: 'firstPerformed',
   event,
   ...options,
 });
 /** The latest matching event is in the window and has these properties. */
-export const lastPerformed = (event: string, options: EventNodeOptions & { properties?: Condition } = {}): SegmentNode => ({
+export const lastPerformed = (
+  event: string,
+  options: EventNodeOptions & { properties?: Condition } = {},
+): SegmentNode => ({
   type: 'lastPerformed',
   event,
   ...options,

@@ -50,14 +50,26 @@ export function orderDefinitions(
   for (const segment of segments) {
     for (const [node, path] of walkNodes(segment.node)) {
       if (node.type === 'inSegment' && !byId.has(node.segment)) {
-        issues.push({ path: `${segment.id}.${path}.segment`, code: 'unknown_segment', message: `No segment ${node.segment}` });
+        issues.push({
+          path: `${segment.id}.${path}.segment`,
+          code: 'unknown_segment',
+          message: `No segment ${node.segment}`,
+        });
       }
       if (node.type === 'computed' && !traitIds.has(node.trait)) {
-        issues.push({ path: `${segment.id}.${path}.trait`, code: 'unknown_trait', message: `No computed trait ${node.trait}` });
+        issues.push({
+          path: `${segment.id}.${path}.trait`,
+          code: 'unknown_trait',
+          message: `No computed trait ${node.trait}`,
+        });
       }
     }
   }
-  if (issues.length > 0) throw new ValidationError(`Invalid segment definitions: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+  if (issues.length > 0)
+    throw new ValidationError(
+      `Invalid segment definitions: ${issues[0]!.path}: ${issues[0]!.message}`,
+      issues,
+    );
   const ordered: SegmentDefinition[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (id: string, trail: string[]) => {

@@ -1,7 +1,7 @@
 import { type Condition, conditionSchema } from '@cx/core/conditions';
-import { valueTestSchema } from './value-test';
 import { z } from 'zod';
 import { type Duration, durationSchema } from './duration';
+import { valueTestSchema } from './value-test';
 import { type EventWindow, eventWindowSchema } from './window';
 
 /** How a count of events is tested: at least, exactly or fewer than `value` times. */
@@ -128,7 +128,10 @@ export const segmentNodeSchema: z.ZodType<SegmentNode> = z.lazy(() =>
         salt: z.string().max(200).optional(),
       })
       .strict()
-      .refine((bucket) => bucket.from < bucket.to, { message: 'A bucket must end after it starts', path: ['to'] }),
+      .refine((bucket) => bucket.from < bucket.to, {
+        message: 'A bucket must end after it starts',
+        path: ['to'],
+      }),
     z.object({ type: z.literal('computed'), trait: definitionIdSchema, test: valueTestSchema }).strict(),
   ]),
 ) as z.ZodType<SegmentNode>;

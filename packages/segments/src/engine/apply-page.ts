@@ -1,8 +1,7 @@
 import type { CxEvent, Storage } from '@cx/core';
 import { historyKey } from '../history/membership-spans';
-import { SEGMENTS_LIBRARY } from './membership-events';
-import { emptyProfileState } from './profile-state';
-import { applyEvent, evaluateProfile, mergeStates, type SegmentModel, type Touched } from './segment-model';
+import { type MembershipCause, SEGMENTS_LIBRARY } from './membership-events';
+import { applyEvent, evaluateProfile, type SegmentModel, type Touched } from './segment-model';
 import { StateBatch } from './state-batch';
 
 /** Identity's events the engine follows (see `IDENTITY_EVENTS` in `@cx/identity`). */
@@ -11,8 +10,10 @@ const UNMERGED = 'Profile Unmerged';
 const DELETED = 'Profile Deleted';
 const IDENTITY_LIBRARY = '@cx/identity';
 
-const identityEvent = (event: CxEvent) => event.type === 'track' && event.context?.library?.name === IDENTITY_LIBRARY;
-const props = (event: CxEvent) => ((event as { properties?: Record<string, unknown> }).properties ?? {}) as Record<string, unknown>;
+const identityEvent = (event: CxEvent) =>
+  event.type === 'track' && event.context?.library?.name === IDENTITY_LIBRARY;
+const props = (event: CxEvent) =>
+  ((event as { properties?: Record<string, unknown> }).properties ?? {}) as Record<string, unknown>;
 
 /** What a page step needs besides the events. */
 export interface PageContext {
@@ -47,11 +48,11 @@ export async function applyPage(events: readonly CxEvent[], context: PageContext
     if (identityEvent(event) && event.type === 'track') {
       const p = props(event);
       if (event.event === MERGED && typeof p.from === 'string' && typeof p.into === 'string') {
-        await mergeProfiles(batch, context, p.from, p.into, typeof p.mergeId === 'string' ? p.mergeId : undefined);
+        await mergeProfiles(batch, context, p.from, p.into, event);
         continue;
       }
       if (event.event === UNMERGED && typeof p.from === 'string' && typeof p.into === 'string') {
-        await splitProfiles(batch, context, [p.into, p.from], event);
+        await rebuildProfiles(batch, context, [p.into, p.from], event, { type: 'unmerge' });
         continue;
       }
       if (event.event === DELETED && Array.isArray(p.profileIds)) {
@@ -69,10 +70,30 @@ export async function applyPage(events: readonly CxEvent[], context: PageContext
     if (event.userId !== undefined || event.anonymousId !== undefined) {
       state.u = event.userId !== undefined ? { userId: event.userId } : { anonymousId: event.anonymousId! };
     }
+    if (state.n !== undefined && state.n <= now) {
+      // A time check is overdue (its item has not run yet): do it first, as it would have.
+      const due = evaluateProfile(model, state, profileId, batch.traits(profileId), now, 'all');
+      batch.record(profileId, due, { type: 'time' }, state.n, names);
+      delete state.n;
+    }
     const touched: Touched = { segments: new Set(), traits: new Set() };
     applyEvent(model, state, event, now, touched);
-    const changes = evaluateProfile(model, state, profileId, batch.traits(profileId), now, touched, event.type === 'identify');
-    batch.record(profileId, changes, { type: 'event', messageId: event.messageId, event: eventLabel(event) }, now, names);
+    const changes = evaluateProfile(
+      model,
+      state,
+      profileId,
+      batch.traits(profileId),
+      now,
+      touched,
+      event.type === 'identify',
+    );
+    batch.record(
+      profileId,
+      changes,
+      { type: 'event', messageId: event.messageId, event: eventLabel(event) },
+      now,
+      names,
+    );
   }
   batch.erase.push(...erase);
   return batch;
@@ -80,49 +101,64 @@ export async function applyPage(events: readonly CxEvent[], context: PageContext
 
 const eventLabel = (event: CxEvent) => (event.type === 'track' ? event.event : event.type);
 
-/** Moves `from`'s state into `into`: `from` leaves its segments, `into` is evaluated afresh. */
-async function mergeProfiles(batch: StateBatch, context: PageContext, from: string, into: string, mergeId?: string) {
-  const cause = { type: 'merge' as const, ...(mergeId ? { mergeId } : {}) };
+/**
+ * A merge: `from` leaves its segments and its state is dropped; `into`'s state is rebuilt from
+ * the events of both (up to the merge), since a sequence may run across the two histories and
+ * windows kept on each side may have let go of events the other side's needs.
+ */
+async function mergeProfiles(
+  batch: StateBatch,
+  context: PageContext,
+  from: string,
+  into: string,
+  merge: CxEvent,
+) {
+  const p = props(merge);
+  const cause = { type: 'merge' as const, ...(typeof p.mergeId === 'string' ? { mergeId: p.mergeId } : {}) };
   await batch.load([from, into]);
   if (batch.has(from)) {
     const fromState = batch.state(from);
     const exits = Object.keys(fromState.m).map((segmentId) => ({ segmentId, entered: false }));
     batch.record(from, exits, cause, context.now, context.names);
-    mergeStates(context.model, batch.state(into), fromState);
+    batch.state(into).j = [...new Set([...batch.state(into).j, ...fromState.j])];
     batch.drop(from);
   }
-  if (context.model.usesTraits) await batch.reloadTraits([into]);
-  const changes = evaluateProfile(context.model, batch.state(into), into, batch.traits(into), context.now, 'all');
-  batch.record(into, changes, cause, context.now, context.names);
+  await rebuildProfiles(batch, context, [into], merge, cause);
 }
 
 /**
- * Rebuilds the states of profiles split by an unmerge from their own events (up to the unmerge),
- * since a merged state cannot be taken apart.
+ * Rebuilds the states of profiles from their own events (up to `until`'s time) and re-evaluates
+ * them: after an unmerge split one history in two, or a merge joined two.
  */
-async function splitProfiles(batch: StateBatch, context: PageContext, profileIds: string[], unmerge: CxEvent) {
+async function rebuildProfiles(
+  batch: StateBatch,
+  context: PageContext,
+  profileIds: string[],
+  until: CxEvent,
+  cause: MembershipCause,
+) {
   const { storage, workspaceId, model, now } = context;
   await batch.load(profileIds);
   if (model.usesTraits) await batch.reloadTraits(profileIds);
   for (const profileId of profileIds) {
     const members = await storage.profiles.members(workspaceId, profileId);
     const state = batch.state(profileId);
-    const previous = state.m;
-    const rebuilt = { ...emptyProfileState(), m: previous, j: state.j, ...(state.u ? { u: state.u } : {}) };
-    Object.assign(state, { s: rebuilt.s, c: rebuilt.c });
+    Object.assign(state, { s: {}, c: {} });
     const touched: Touched = { segments: new Set(), traits: new Set() };
     let cursor: string | null = null;
     do {
       const page = await storage.events.listByProfile(workspaceId, {
         profileIds: members,
-        to: new Date(Date.parse(unmerge.timestamp) + 1),
+        to: new Date(Date.parse(until.timestamp) + 1),
         limit: 1000,
         cursor,
       });
-      for (const event of page.items) if (event.context?.library?.name !== SEGMENTS_LIBRARY) applyEvent(model, state, event, now, touched);
+      for (const event of page.items) {
+        if (event.context?.library?.name !== SEGMENTS_LIBRARY) applyEvent(model, state, event, now, touched);
+      }
       cursor = page.nextCursor;
     } while (cursor);
     const changes = evaluateProfile(model, state, profileId, batch.traits(profileId), now, 'all');
-    batch.record(profileId, changes, { type: 'unmerge' }, now, context.names);
+    batch.record(profileId, changes, cause, now, context.names);
   }
 }

@@ -1,15 +1,23 @@
-import { CONSUMER_CHECKPOINTS, type ConsumerCheckpoint, type CxEvent, isCxError, type PutDocumentInput, type Storage } from '@cx/core';
+import {
+  CONSUMER_CHECKPOINTS,
+  type ConsumerCheckpoint,
+  type CxEvent,
+  isCxError,
+  type PutDocumentInput,
+  type Storage,
+} from '@cx/core';
 import {
   COMPUTED_TRAIT_DEFINITIONS,
   compileModels,
+  definitionsChanged,
   loadDefinitions,
   SEGMENT_DEFINITIONS,
   type StoredComputedTrait,
   type StoredSegment,
 } from './definition-store';
 import { SEGMENTS_LIBRARY } from './membership-events';
-import { applyEvent, evaluateProfile, type Touched } from './segment-model';
 import { PROFILE_STATE } from './profile-state';
+import { applyEvent, evaluateProfile, type Touched } from './segment-model';
 import { StateBatch } from './state-batch';
 
 /** Progress of bringing new definitions live. */
@@ -55,14 +63,19 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
   const sameGroup = (pending: { replayed: string | null; replayedEvents: number; settling?: unknown }) =>
     pending.replayed === lead.replayed &&
     pending.replayedEvents === lead.replayedEvents &&
-    JSON.stringify((pending as { settling?: unknown }).settling) === JSON.stringify((lead as { settling?: unknown }).settling);
+    JSON.stringify((pending as { settling?: unknown }).settling) ===
+      JSON.stringify((lead as { settling?: unknown }).settling);
   const pendingSegments = allSegments.filter((doc) => sameGroup(doc.value.pending!));
   const pendingTraits = allTraits.filter((doc) => sameGroup(doc.value.pending!));
   const models = compileModels(
     stored.segments.map((doc) => doc.value),
     stored.traits.map((doc) => doc.value),
   );
-  const checkpointDoc = await storage.documents.get<ConsumerCheckpoint>(workspaceId, CONSUMER_CHECKPOINTS, context.consumer);
+  const checkpointDoc = await storage.documents.get<ConsumerCheckpoint>(
+    workspaceId,
+    CONSUMER_CHECKPOINTS,
+    context.consumer,
+  );
   const checkpoint: ConsumerCheckpoint = checkpointDoc?.value ?? { position: null, applied: 0 };
   const fence: PutDocumentInput = {
     collection: CONSUMER_CHECKPOINTS,
@@ -76,7 +89,8 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
   const replayedEvents = first.replayedEvents;
   const only = new Set([...pendingSegments.map((doc) => doc.key), ...pendingTraits.map((doc) => doc.key)]);
   const now = context.now();
-  const names = (id: string) => models.next.segments.find((s) => s.definition.id === id)?.definition.name ?? id;
+  const names = (id: string) =>
+    models.next.segments.find((s) => s.definition.id === id)?.definition.name ?? id;
 
   const remaining =
     (await storage.events.countAfter(workspaceId, position)) -
@@ -116,7 +130,10 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
   };
 
   if (remaining > 0) {
-    const page = await storage.events.readLog(workspaceId, { after: position, limit: Math.min(pageSize, remaining) });
+    const page = await storage.events.readLog(workspaceId, {
+      after: position,
+      limit: Math.min(pageSize, remaining),
+    });
     const batch = new StateBatch(storage, workspaceId, models.next);
     await batch.load(page.items.map((event) => event.profileId).filter((id): id is string => !!id));
     for (const event of page.items as CxEvent[]) {
@@ -142,7 +159,11 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
 
   // Settling walks the profiles with a state (every one the replay saw), then the profile store
   // (profiles with traits but no events yet), evaluating each once.
-  const settling = pendingSegments[0]?.value.pending?.settling ?? { phase: 'states' as const, cursor: null, profiles: 0 };
+  const settling = pendingSegments[0]?.value.pending?.settling ?? {
+    phase: 'states' as const,
+    cursor: null,
+    profiles: 0,
+  };
   const limit = Math.min(pageSize, 500);
   const profiles =
     pendingSegments.length === 0
@@ -150,7 +171,10 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
       : settling.phase === 'states'
         ? await storage.documents
             .list(workspaceId, PROFILE_STATE, { limit, cursor: settling.cursor })
-            .then((page) => ({ items: page.items.filter((doc) => doc.value !== null).map((doc) => ({ id: doc.key })), nextCursor: page.nextCursor }))
+            .then((page) => ({
+              items: page.items.filter((doc) => doc.value !== null).map((doc) => ({ id: doc.key })),
+              nextCursor: page.nextCursor,
+            }))
         : await storage.profiles.list(workspaceId, { limit, cursor: settling.cursor });
   const batch = new StateBatch(storage, workspaceId, models.next);
   await batch.load(profiles.items.map((profile) => profile.id));
@@ -163,7 +187,13 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
     const changes = evaluateProfile(models.next, state, profile.id, batch.traits(profile.id), now, touched);
     const versions = new Map(pendingSegments.map((doc) => [doc.key, doc.value.pending!.version]));
     for (const change of changes) {
-      batch.record(profile.id, [change], { type: 'definition', version: versions.get(change.segmentId) ?? 0 }, now, names);
+      batch.record(
+        profile.id,
+        [change],
+        { type: 'definition', version: versions.get(change.segmentId) ?? 0 },
+        now,
+        names,
+      );
     }
   }
   const input = await batch.commitInput(now);
@@ -171,13 +201,18 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
   const nextSettling =
     profiles.nextCursor === null
       ? { phase: 'profiles' as const, cursor: null, profiles: settling.profiles + profiles.items.length }
-      : { phase: settling.phase, cursor: profiles.nextCursor, profiles: settling.profiles + profiles.items.length };
+      : {
+          phase: settling.phase,
+          cursor: profiles.nextCursor,
+          profiles: settling.profiles + profiles.items.length,
+        };
   await commit({
     documents: [
       ...(input.documents ?? []),
       ...updateAll((pending) => {
         pending.settling = nextSettling;
       }, done),
+      ...(done ? [definitionsChanged()] : []),
       fence,
     ],
     schedule: input.schedule ?? [],

@@ -56,7 +56,8 @@ export function compileSegment(definition: SegmentDefinition, version: string): 
   const segments = new Set<string>();
   const computedTraits = new Set<string>();
   const build = (node: SegmentNode): CompiledNode => {
-    if (node.type === 'and' || node.type === 'or') return { kind: node.type, children: node.nodes.map(build) };
+    if (node.type === 'and' || node.type === 'or')
+      return { kind: node.type, children: node.nodes.map(build) };
     if (node.type === 'not') return { kind: 'not', child: build(node.node) };
     const leaf = leafOf(node);
     for (const name of leaf.events ?? []) events.add(name);
@@ -93,6 +94,6 @@ export function evaluateNode(
     case 'not':
       return !evaluateNode(node.child, segment, states, context);
     case 'leaf':
-      return segment.leaves[node.index]!.holds(states[node.index], context);
+      return segment.leaves[node.index]!.holds(states[node.index] ?? undefined, context);
   }
 }

@@ -1,4 +1,4 @@
-import type { Page, StoredDocument, Storage } from '@cx/core';
+import { newId, type Page, type Storage, type StoredDocument } from '@cx/core';
 import { type CompiledComputedTrait, compileComputedTrait } from '../computed/compile-computed-trait';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
 import { orderDefinitions } from '../definition/parse-definitions';
@@ -30,8 +30,22 @@ export interface StoredSegment {
 /** A stored computed trait; a new version replays like a segment. */
 export interface StoredComputedTrait {
   live?: { definition: ComputedTraitDefinition; version: number };
-  pending?: { definition: ComputedTraitDefinition; version: number; replayed: string | null; replayedEvents: number };
+  pending?: {
+    definition: ComputedTraitDefinition;
+    version: number;
+    replayed: string | null;
+    replayedEvents: number;
+  };
 }
+
+/**
+ * One document whose value changes whenever any definition does (saved, made live, removed):
+ * engines read it to know when to reload their compiled definitions.
+ */
+export const DEFINITIONS_CHANGED = { collection: 'segments.registry', key: 'changed' } as const;
+
+/** The registry write that tells every engine to reload. */
+export const definitionsChanged = () => ({ ...DEFINITIONS_CHANGED, value: newId() });
 
 /** The versioned key of a segment's leaf states: old versions' states are simply not read. */
 export const stateKey = (id: string, version: number | string) => `${id}@${version}`;
@@ -46,7 +60,10 @@ export async function loadDefinitions(storage: Storage, workspaceId: string) {
   ] as const) {
     let cursor: string | null = null;
     do {
-      const page: Page<StoredDocument> = await storage.documents.list(workspaceId, collection, { limit: 1000, cursor });
+      const page: Page<StoredDocument> = await storage.documents.list(workspaceId, collection, {
+        limit: 1000,
+        cursor,
+      });
       (out as StoredDocument[]).push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -75,7 +92,9 @@ export function compileModels(
   traits: readonly StoredComputedTrait[],
 ): Models {
   const liveSegments = segments.filter((s) => s.live && !s.removed).map((s) => s.live!);
-  const nextSegments = segments.filter((s) => !s.removed && (s.pending ?? s.live)).map((s) => (s.pending ?? s.live)!);
+  const nextSegments = segments
+    .filter((s) => !s.removed && (s.pending ?? s.live))
+    .map((s) => (s.pending ?? s.live)!);
   const liveTraits = traits.filter((t) => t.live).map((t) => t.live!);
   const nextTraits = traits.map((t) => (t.pending ?? t.live)!);
   const model = (chosen: typeof liveSegments, chosenTraits: typeof liveTraits) => {
@@ -87,12 +106,17 @@ export function compileModels(
     const compiled: CompiledSegment[] = ordered.map((definition) =>
       compileSegment(definition, stateKey(definition.id, versions.get(definition.id)!)),
     );
-    return buildModel(compiled, chosenTraits.map((t) => compileTrait(t.definition, t.version)));
+    return buildModel(
+      compiled,
+      chosenTraits.map((t) => compileTrait(t.definition, t.version)),
+    );
   };
   return {
     live: model(liveSegments, liveTraits),
     next: model(nextSegments, nextTraits),
-    pendingSegments: new Set(segments.filter((s) => s.pending && !s.removed).map((s) => s.pending!.definition.id)),
+    pendingSegments: new Set(
+      segments.filter((s) => s.pending && !s.removed).map((s) => s.pending!.definition.id),
+    ),
     pendingTraits: new Set(traits.filter((t) => t.pending).map((t) => t.pending!.definition.id)),
   };
 }

@@ -30,7 +30,11 @@ export interface RecordedChange {
 }
 
 const causeKey = (cause: MembershipCause, at: number) =>
-  cause.type === 'event' ? cause.messageId : cause.type === 'definition' ? `v${cause.version}` : `${cause.type}@${at}`;
+  cause.type === 'event'
+    ? cause.messageId
+    : cause.type === 'definition'
+      ? `v${cause.version}`
+      : `${cause.type}@${at}`;
 
 /**
  * A `Segment Entered` or `Segment Exited` track event on the profile. Its `messageId` is derived
@@ -40,9 +44,14 @@ const causeKey = (cause: MembershipCause, at: number) =>
 export function membershipEvent(change: RecordedChange, state: ProfileSegmentState): CxEvent {
   const kind = change.entered ? 'entered' : 'exited';
   const messageId = `seg-${createHash('sha1')
-    .update(`${change.segmentId}\u0000${change.profileId}\u0000${kind}\u0000${causeKey(change.cause, change.at)}`)
+    .update(
+      `${change.segmentId}\u0000${change.profileId}\u0000${kind}\u0000${causeKey(change.cause, change.at)}`,
+    )
     .digest('hex')}`;
-  const who = state.u?.userId !== undefined ? { userId: state.u.userId } : { anonymousId: state.u?.anonymousId ?? change.profileId };
+  const who =
+    state.u?.userId !== undefined
+      ? { userId: state.u.userId }
+      : { anonymousId: state.u?.anonymousId ?? change.profileId };
   const event = normalizeEvent(
     {
       type: 'track',

@@ -6,19 +6,26 @@ import {
   createWorker,
   type EventBus,
   type EventConsumer,
+  type IdleOptions,
   NotFoundError,
   type Storage,
   systemClock,
   type Worker,
 } from '@cx/core';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
-import { orderDefinitions, parseComputedTrait, parseSegmentDefinition } from '../definition/parse-definitions';
+import {
+  orderDefinitions,
+  parseComputedTrait,
+  parseSegmentDefinition,
+} from '../definition/parse-definitions';
 import type { SegmentDefinition } from '../definition/segment-schema';
-import { type CatchUpProgress, catchUpStep } from './catch-up';
 import { applyPage } from './apply-page';
+import { type CatchUpProgress, catchUpStep } from './catch-up';
 import {
   COMPUTED_TRAIT_DEFINITIONS,
   compileModels,
+  DEFINITIONS_CHANGED,
+  definitionsChanged,
   loadDefinitions,
   type Models,
   SEGMENT_DEFINITIONS,
@@ -39,6 +46,8 @@ export interface SegmentEngineOptions {
   bus?: EventBus;
   /** Events per page of the real-time consumer and of replays; default 500. */
   pageSize?: number;
+  /** Sleep between idle polls of the consumer and the expiry worker; default 50 ms doubling to 5 s. */
+  idle?: IdleOptions;
   onError?: (error: unknown) => void;
 }
 
@@ -112,11 +121,22 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
   const clock = options.clock ?? systemClock;
   const pageSize = options.pageSize ?? 500;
   const onError = options.onError ?? ((error: unknown) => console.error('cx segments:', error));
-  let cached: { signature: string; models: Models; names: Map<string, string> } | undefined;
+  let cached:
+    | { signature: string; changed: string | null; models: Models; names: Map<string, string> }
+    | undefined;
 
   const models = async () => {
+    // One read tells whether anything changed; the definitions are listed only then.
+    const changed = await storage.documents.get<string>(
+      workspaceId,
+      DEFINITIONS_CHANGED.collection,
+      DEFINITIONS_CHANGED.key,
+    );
+    if (cached && cached.changed === (changed?.value ?? null)) return cached;
     const stored = await loadDefinitions(storage, workspaceId);
-    const signature = [...stored.segments, ...stored.traits].map((doc) => `${doc.collection}/${doc.key}@${doc.version}`).join(',');
+    const signature = [...stored.segments, ...stored.traits]
+      .map((doc) => `${doc.collection}/${doc.key}@${doc.version}`)
+      .join(',');
     if (cached?.signature !== signature) {
       const compiled = compileModels(
         stored.segments.map((doc) => doc.value),
@@ -124,8 +144,9 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
       );
       const names = new Map(compiled.next.segments.map((s) => [s.definition.id, s.definition.name]));
       for (const s of compiled.live.segments) names.set(s.definition.id, s.definition.name);
-      cached = { signature, models: compiled, names };
+      cached = { signature, changed: changed?.value ?? null, models: compiled, names };
     }
+    cached.changed = changed?.value ?? null;
     return cached;
   };
 
@@ -136,6 +157,7 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     pageSize,
     clock,
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.idle ? { idle: options.idle } : {}),
     onError,
     handler: async (events) => {
       const { models: current, names } = await models();
@@ -156,8 +178,9 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     workspaceId,
     queue: EXPIRY_QUEUE,
     clock,
-    batchSize: 100,
+    batchSize: 500,
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.idle ? { idle: options.idle } : {}),
     onError,
     backoff: () => 25,
     maxAttempts: 20,
@@ -170,7 +193,9 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
       const state = batch.state(item.key);
       delete state.n; // this check is being used up: the commit schedules the next one
       const changes = evaluateProfile(current.live, state, item.key, batch.traits(item.key), now, 'all');
-      batch.record(item.key, changes, { type: 'time' }, now, (id) => names.get(id) ?? id);
+      // The change happened when the window closed, even if the check ran later.
+      const at = Math.min(now, Date.parse(item.dueAt));
+      batch.record(item.key, changes, { type: 'time' }, at, (id) => names.get(id) ?? id);
       return batch.commitInput(now);
     },
   });
@@ -219,7 +244,7 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     async define(input) {
       const definition = parseSegmentDefinition(input);
       const { stored, segments, traits } = await currentDefinitions();
-      await checkSet([...segments.filter((s) => s.id !== definition.id), definition], traits);
+      await checkSet([definition, ...segments.filter((s) => s.id !== definition.id)], traits);
       const doc = stored.segments.find((d) => d.key === definition.id);
       const previous = doc?.value;
       const version = Math.max(previous?.live?.version ?? 0, previous?.pending?.version ?? 0) + 1;
@@ -227,12 +252,15 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
         ...(previous?.live && !previous.removed ? { live: previous.live } : {}),
         pending: { definition, version, replayed: null, replayedEvents: 0 },
       };
-      await storage.documents.put(workspaceId, {
-        collection: SEGMENT_DEFINITIONS,
-        key: definition.id,
-        value,
-        expectedVersion: doc?.version ?? 0,
-      });
+      await storage.documents.putMany<unknown>(workspaceId, [
+        definitionsChanged(),
+        {
+          collection: SEGMENT_DEFINITIONS,
+          key: definition.id,
+          value,
+          expectedVersion: doc?.version ?? 0,
+        },
+      ]);
       catchUpLoop.wake();
       return { id: definition.id, version };
     },
@@ -245,12 +273,15 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
         ...(doc?.value.live ? { live: doc.value.live } : {}),
         pending: { definition, version, replayed: null, replayedEvents: 0 },
       };
-      await storage.documents.put(workspaceId, {
-        collection: COMPUTED_TRAIT_DEFINITIONS,
-        key: definition.id,
-        value,
-        expectedVersion: doc?.version ?? 0,
-      });
+      await storage.documents.putMany<unknown>(workspaceId, [
+        definitionsChanged(),
+        {
+          collection: COMPUTED_TRAIT_DEFINITIONS,
+          key: definition.id,
+          value,
+          expectedVersion: doc?.version ?? 0,
+        },
+      ]);
       catchUpLoop.wake();
       return { id: definition.id, version };
     },
@@ -258,14 +289,20 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
       const { stored, segments } = await currentDefinitions();
       const doc = stored.segments.find((d) => d.key === segmentId && !d.value.removed);
       if (!doc) throw new NotFoundError(`No segment ${segmentId}`);
-      const dependent = segments.find((s) => s.id !== segmentId && JSON.stringify(s.node).includes(`"segment":"${segmentId}"`));
-      if (dependent) throw new ConflictError(`Segment ${dependent.id} refers to ${segmentId}; change it first`);
-      await storage.documents.put(workspaceId, {
-        collection: SEGMENT_DEFINITIONS,
-        key: segmentId,
-        value: { ...doc.value, removed: true },
-        expectedVersion: doc.version,
-      });
+      const dependent = segments.find(
+        (s) => s.id !== segmentId && JSON.stringify(s.node).includes(`"segment":"${segmentId}"`),
+      );
+      if (dependent)
+        throw new ConflictError(`Segment ${dependent.id} refers to ${segmentId}; change it first`);
+      await storage.documents.putMany<unknown>(workspaceId, [
+        definitionsChanged(),
+        {
+          collection: SEGMENT_DEFINITIONS,
+          key: segmentId,
+          value: { ...doc.value, removed: true },
+          expectedVersion: doc.version,
+        },
+      ]);
     },
     async list() {
       const { stored } = await currentDefinitions();
@@ -301,7 +338,11 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     },
     lag: () => consumer.lag(),
     async segmentsOf(profileId) {
-      const doc = await storage.documents.get<ProfileSegmentState | null>(workspaceId, PROFILE_STATE, profileId);
+      const doc = await storage.documents.get<ProfileSegmentState | null>(
+        workspaceId,
+        PROFILE_STATE,
+        profileId,
+      );
       const { models: current } = await models();
       const live = new Set(current.live.segments.map((s) => s.definition.id));
       return Object.entries(doc?.value?.m ?? {})
@@ -309,7 +350,11 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
         .map(([segmentId, at]) => ({ segmentId, enteredAt: new Date(at).toISOString() }));
     },
     async computedTraitsOf(profileId) {
-      const doc = await storage.documents.get<ProfileSegmentState | null>(workspaceId, PROFILE_STATE, profileId);
+      const doc = await storage.documents.get<ProfileSegmentState | null>(
+        workspaceId,
+        PROFILE_STATE,
+        profileId,
+      );
       const { models: current } = await models();
       const now = clock.now();
       const out: Record<string, unknown> = {};

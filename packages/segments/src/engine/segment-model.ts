@@ -26,7 +26,10 @@ export function buildModel(
   const byEvent = new Map<string, { segments: number[]; traits: string[] }>();
   const entry = (name: string) => {
     let found = byEvent.get(name);
-    if (!found) byEvent.set(name, (found = { segments: [], traits: [] }));
+    if (!found) {
+      found = { segments: [], traits: [] };
+      byEvent.set(name, found);
+    }
     return found;
   };
   segments.forEach((segment, index) => {
@@ -96,25 +99,6 @@ export function applyEvent(
     state.c[id] = { v: trait.version, st: next };
     touched.traits.add(id);
   }
-}
-
-/** Combines the state of a profile merged away (`from`) into the survivor's (`into`, changed). */
-export function mergeStates(model: SegmentModel, into: ProfileSegmentState, from: ProfileSegmentState): void {
-  for (const segment of model.segments) {
-    const a = leafStates(into, segment);
-    const b = leafStates(from, segment);
-    into.s[segment.version] = {
-      v: segment.version,
-      l: segment.leaves.map((leaf, index) =>
-        leaf.merge ? (leaf.merge(a[index] ?? undefined, b[index] ?? undefined) ?? null) : null,
-      ),
-    };
-  }
-  for (const trait of model.traits.values()) {
-    const merged = trait.merge(traitState(into, trait), traitState(from, trait));
-    if (merged !== undefined) into.c[trait.definition.id] = { v: trait.version, st: merged };
-  }
-  into.j = [...new Set([...into.j, ...from.j])];
 }
 
 /** A change of membership found by {@link evaluateProfile}. */
@@ -199,7 +183,9 @@ export function nextBoundary(
   };
   for (const segment of model.segments) {
     const states = leafStates(state, segment);
-    segment.leaves.forEach((leaf, index) => consider(leaf.boundary?.(states[index] ?? undefined, context)));
+    segment.leaves.forEach((leaf, index) => {
+      consider(leaf.boundary?.(states[index] ?? undefined, context));
+    });
   }
   for (const trait of model.traits.values()) consider(trait.boundary(traitState(state, trait), now));
   return next;

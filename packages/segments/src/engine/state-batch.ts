@@ -1,7 +1,12 @@
 import type { CommitInput, CxEvent, PutDocumentInput, ScheduleWorkInput, Storage } from '@cx/core';
 import { historyKey, MEMBERSHIP_HISTORY, type MembershipHistory } from '../history/membership-spans';
 import { type MembershipCause, membershipEvent, type RecordedChange } from './membership-events';
-import { cloneProfileState, emptyProfileState, PROFILE_STATE, type ProfileSegmentState } from './profile-state';
+import {
+  cloneProfileState,
+  emptyProfileState,
+  PROFILE_STATE,
+  type ProfileSegmentState,
+} from './profile-state';
 import { type MembershipChange, nextBoundary, type SegmentModel } from './segment-model';
 
 /** The queue of per-profile time checks (window expiry), keyed by profile id. */
@@ -37,11 +42,20 @@ export class StateBatch {
   async load(profileIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(profileIds)].filter((id) => !this.#loaded.has(id));
     if (ids.length === 0) return;
-    const docs = await this.storage.documents.getMany<ProfileSegmentState | null>(this.workspaceId, PROFILE_STATE, ids);
+    const docs = await this.storage.documents.getMany<ProfileSegmentState | null>(
+      this.workspaceId,
+      PROFILE_STATE,
+      ids,
+    );
     const byId = new Map(docs.map((doc) => [doc.key, doc]));
     for (const id of ids) {
       const doc = byId.get(id);
-      this.#loaded.set(id, { version: doc?.version ?? 0, state: doc?.value ?? null, changed: false, deleted: false });
+      this.#loaded.set(id, {
+        version: doc?.version ?? 0,
+        state: doc?.value ?? null,
+        changed: false,
+        deleted: false,
+      });
     }
     if (this.model.usesTraits) await this.reloadTraits(ids);
   }
@@ -81,10 +95,23 @@ export class StateBatch {
   }
 
   /** Records membership changes of one profile with their cause. */
-  record(profileId: string, changes: readonly MembershipChange[], cause: MembershipCause, at: number, names: (id: string) => string): void {
+  record(
+    profileId: string,
+    changes: readonly MembershipChange[],
+    cause: MembershipCause,
+    at: number,
+    names: (id: string) => string,
+  ): void {
     const state = this.state(profileId);
     for (const change of changes) {
-      const recorded = { profileId, segmentId: change.segmentId, segmentName: names(change.segmentId), entered: change.entered, at, cause };
+      const recorded = {
+        profileId,
+        segmentId: change.segmentId,
+        segmentName: names(change.segmentId),
+        entered: change.entered,
+        at,
+        cause,
+      };
       this.#changes.push(recorded);
       this.#events.push(membershipEvent(recorded, state));
     }
@@ -118,7 +145,12 @@ export class StateBatch {
         cancel.push({ queue: EXPIRY_QUEUE, key: profileId });
       }
       if (state === null && loaded.version === 0) continue;
-      documents.push({ collection: PROFILE_STATE, key: profileId, value: state, expectedVersion: loaded.version });
+      documents.push({
+        collection: PROFILE_STATE,
+        key: profileId,
+        value: state,
+        expectedVersion: loaded.version,
+      });
     }
     documents.push(...(await this.#historyWrites()));
     return { documents, schedule, cancel, events: this.#events };
@@ -127,19 +159,28 @@ export class StateBatch {
   /** Appends each change to its history document; erased profiles' histories become `null`. */
   async #historyWrites(): Promise<PutDocumentInput[]> {
     const keys = [...new Set(this.#changes.map((change) => historyKey(change.segmentId, change.profileId)))];
-    const stored = keys.length === 0 ? [] : await this.storage.documents.getMany<MembershipHistory | null>(this.workspaceId, MEMBERSHIP_HISTORY, keys);
+    const stored =
+      keys.length === 0
+        ? []
+        : await this.storage.documents.getMany<MembershipHistory | null>(
+            this.workspaceId,
+            MEMBERSHIP_HISTORY,
+            keys,
+          );
     const histories = new Map(stored.map((doc) => [doc.key, { version: doc.version, value: doc.value }]));
     const updated = new Map<string, MembershipHistory>();
     for (const change of this.#changes) {
       const key = historyKey(change.segmentId, change.profileId);
-      const history = updated.get(key) ?? structuredClone(histories.get(key)?.value) ?? {
-        segmentId: change.segmentId,
-        profileId: change.profileId,
-        spans: [],
-      };
+      const history = updated.get(key) ??
+        structuredClone(histories.get(key)?.value) ?? {
+          segmentId: change.segmentId,
+          profileId: change.profileId,
+          spans: [],
+        };
       const open = history.spans[history.spans.length - 1];
       if (change.entered) {
-        if (open === undefined || open.out !== undefined) history.spans.push({ in: change.at, inCause: change.cause });
+        if (open === undefined || open.out !== undefined)
+          history.spans.push({ in: change.at, inCause: change.cause });
       } else if (open !== undefined && open.out === undefined) {
         open.out = change.at;
         open.outCause = change.cause;

@@ -1,9 +1,9 @@
 import { NotFoundError, type Storage } from '@cx/core';
-import type { CompiledNode, CompiledSegment } from '../engine/compile-segment';
-import type { SegmentEngine } from '../engine/segment-engine';
-import { PROFILE_STATE, type ProfileSegmentState, emptyProfileState } from '../engine/profile-state';
-import { leafContext, leafStates } from '../engine/segment-model';
 import type { SegmentNode } from '../definition/segment-schema';
+import type { CompiledNode, CompiledSegment } from '../engine/compile-segment';
+import { emptyProfileState, PROFILE_STATE, type ProfileSegmentState } from '../engine/profile-state';
+import type { SegmentEngine } from '../engine/segment-engine';
+import { leafContext, leafStates } from '../engine/segment-model';
 
 /** One node of an explanation: whether it held, and for leaves the values it looked at. */
 export interface ExplainedNode {
@@ -32,12 +32,20 @@ export interface Explanation {
  *
  * @throws `NotFoundError` for a segment that is not live.
  */
-export async function explain(engine: SegmentEngine, profileId: string, segmentId: string): Promise<Explanation> {
+export async function explain(
+  engine: SegmentEngine,
+  profileId: string,
+  segmentId: string,
+): Promise<Explanation> {
   const { live } = await engine.models();
   const segment = live.segments.find((s) => s.definition.id === segmentId);
   if (!segment) throw new NotFoundError(`No live segment ${segmentId}`);
   const storage: Storage = engine.storage;
-  const doc = await storage.documents.get<ProfileSegmentState | null>(engine.workspaceId, PROFILE_STATE, profileId);
+  const doc = await storage.documents.get<ProfileSegmentState | null>(
+    engine.workspaceId,
+    PROFILE_STATE,
+    profileId,
+  );
   const state = doc?.value ?? emptyProfileState();
   const profile = segment.usesTraits ? await storage.profiles.get(engine.workspaceId, profileId) : null;
   const now = engine.clock.now();
@@ -47,14 +55,25 @@ export async function explain(engine: SegmentEngine, profileId: string, segmentI
     if (node.kind === 'leaf') {
       const leaf = segment.leaves[node.index]!;
       const leafState = states[node.index] ?? undefined;
-      return { path, type: definition.type, held: leaf.holds(leafState, context), seen: leaf.seen(leafState, context) };
+      return {
+        path,
+        type: definition.type,
+        held: leaf.holds(leafState, context),
+        seen: leaf.seen(leafState, context),
+      };
     }
     if (node.kind === 'not') {
-      const child = walk(node.child, (definition as Extract<SegmentNode, { type: 'not' }>).node, `${path}.node`);
+      const child = walk(
+        node.child,
+        (definition as Extract<SegmentNode, { type: 'not' }>).node,
+        `${path}.node`,
+      );
       return { path, type: 'not', held: !child.held, children: [child] };
     }
     const nodes = (definition as Extract<SegmentNode, { type: 'and' | 'or' }>).nodes;
-    const children = node.children.map((child, index) => walk(child, nodes[index]!, `${path}.nodes[${index}]`));
+    const children = node.children.map((child, index) =>
+      walk(child, nodes[index]!, `${path}.nodes[${index}]`),
+    );
     const held = node.kind === 'and' ? children.every((c) => c.held) : children.some((c) => c.held);
     return { path, type: node.kind, held, children };
   };

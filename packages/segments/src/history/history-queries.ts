@@ -13,14 +13,22 @@ const instant = z.union([z.string(), z.number(), z.date()]).transform((value, ct
 const segmentIds = z.array(z.string().min(1)).min(1).max(50);
 
 /** Every history document of one segment. */
-async function* histories(storage: Storage, workspaceId: string, segmentId: string): AsyncGenerator<MembershipHistory> {
+async function* histories(
+  storage: Storage,
+  workspaceId: string,
+  segmentId: string,
+): AsyncGenerator<MembershipHistory> {
   let cursor: string | null = null;
   do {
-    const page: Page<StoredDocument<MembershipHistory | null>> = await storage.documents.list(workspaceId, MEMBERSHIP_HISTORY, {
-      prefix: `${segmentId}/`,
-      limit: 1000,
-      cursor,
-    });
+    const page: Page<StoredDocument<MembershipHistory | null>> = await storage.documents.list(
+      workspaceId,
+      MEMBERSHIP_HISTORY,
+      {
+        prefix: `${segmentId}/`,
+        limit: 1000,
+        cursor,
+      },
+    );
     for (const doc of page.items) if (doc.value !== null) yield doc.value;
     cursor = page.nextCursor;
   } while (cursor);
@@ -33,15 +41,25 @@ export async function membershipHistory(
   segmentId: string,
   profileId: string,
 ): Promise<MembershipHistory | null> {
-  const doc = await storage.documents.get<MembershipHistory | null>(workspaceId, MEMBERSHIP_HISTORY, `${segmentId}/${profileId}`);
+  const doc = await storage.documents.get<MembershipHistory | null>(
+    workspaceId,
+    MEMBERSHIP_HISTORY,
+    `${segmentId}/${profileId}`,
+  );
   return doc?.value ?? null;
 }
 
 /** The members of a segment at any past (or the present) instant, from the history. */
-export async function membersAt(storage: Storage, workspaceId: string, segmentId: string, at: string | number | Date): Promise<string[]> {
+export async function membersAt(
+  storage: Storage,
+  workspaceId: string,
+  segmentId: string,
+  at: string | number | Date,
+): Promise<string[]> {
   const when = parseOrThrow(instant, at, 'instant');
   const out: string[] = [];
-  for await (const history of histories(storage, workspaceId, segmentId)) if (memberAt(history, when)) out.push(history.profileId);
+  for await (const history of histories(storage, workspaceId, segmentId))
+    if (memberAt(history, when)) out.push(history.profileId);
   return out.sort();
 }
 
@@ -103,7 +121,11 @@ export async function transitionMatrix(
   workspaceId: string,
   input: { segmentIds: readonly string[]; from: string | number | Date; to: string | number | Date },
 ): Promise<TransitionMatrix> {
-  const parsed = parseOrThrow(z.object({ segmentIds, from: instant, to: instant }).strict(), input, 'transition matrix query');
+  const parsed = parseOrThrow(
+    z.object({ segmentIds, from: instant, to: instant }).strict(),
+    input,
+    'transition matrix query',
+  );
   const at = new Map<string, { from?: string; to?: string }>();
   for (const segmentId of parsed.segmentIds) {
     for await (const history of histories(storage, workspaceId, segmentId)) {

@@ -16,6 +16,10 @@ export const READ_PROFILES: Permission = { scopes: ['read', 'admin'], action: 'r
 export const DELETE_PROFILES: Permission = { scopes: ['admin'], action: 'delete profiles' };
 /** The management endpoints (the work queue's operator API). */
 export const MANAGE: Permission = { scopes: ['admin'], action: 'manage the workspace' };
+/** Reading segments, memberships, previews and explanations. */
+export const READ_SEGMENTS: Permission = { scopes: ['read', 'admin'], action: 'read segments' };
+/** Saving and removing segment definitions. */
+export const MANAGE_SEGMENTS: Permission = { scopes: ['admin'], action: 'manage segments' };
 
 /**
  * The configured key `key` names, if its scope grants `permission`; otherwise an

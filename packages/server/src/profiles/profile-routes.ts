@@ -1,4 +1,4 @@
-import { NotFoundError, parseOrThrow, ValidationError } from '@cx/core';
+import { NotFoundError, parseOrThrow } from '@cx/core';
 import type { DeletePersonOutcome, Profile360 } from '@cx/identity';
 import { z } from 'zod';
 import { authorize, DELETE_PROFILES, READ_PROFILES } from '../auth/authorize';
@@ -6,17 +6,17 @@ import { basicAuthKey } from '../auth/basic-auth';
 import { type RateLimiter, rateLimited } from '../collect/rate-limiter';
 import { type CollectorRequest, type CollectorResponse, jsonResponse } from '../http/collector-http';
 import type { ResolvedOptions } from '../options';
+import { engineOf, profileSegments } from '../segments/segment-routes';
+import { parsePersonRef } from './profile-ref';
+
+/** Which part of a person a Profile API route reads: the profile, its events or its segments. */
+export type ProfilePart = 'profile' | 'events' | 'segments';
 
 /** The body of `GET /v1/profiles/<type>:<value>`: the core of identity's 360° view. */
 export type ProfileResponseBody = Pick<Profile360, 'id' | 'identifiers' | 'traits' | 'consent'>;
 
 /** The body of `DELETE /v1/profiles/<type>:<value>`: what identity deleted. */
 export type DeleteResponseBody = { deleted: true } & DeletePersonOutcome;
-
-const refSchema = z.object({
-  type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Identifier type must be lower_snake_case'),
-  value: z.string().min(1, 'Identifier value must not be empty').max(1024),
-});
 
 const profileQuerySchema = z.object({ view: z.enum(['basic', '360']).optional() });
 
@@ -27,39 +27,14 @@ const eventsQuerySchema = z.object({
 });
 
 /**
- * Parses the `<type>:<value>` path segment (percent-encoded, so `email:an%40example.com` and
- * `phone:%2B84901234567` work); the value may itself contain `:`.
- */
-export function parsePersonRef(segment: string): { type: string; value: string } {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    throw new ValidationError('Profile reference is not valid percent-encoding', [
-      { path: 'ref', message: 'Malformed percent-encoding', code: 'invalid_format' },
-    ]);
-  }
-  const colon = decoded.indexOf(':');
-  if (colon === -1) {
-    throw new ValidationError('Profile reference must be <type>:<value>, such as email:an@example.com', [
-      { path: 'ref', message: 'Missing ":"', code: 'invalid_format' },
-    ]);
-  }
-  return parseOrThrow(
-    refSchema,
-    { type: decoded.slice(0, colon), value: decoded.slice(colon + 1) },
-    'profile reference',
-  );
-}
-
-/**
  * Handles the Profile API: `GET /v1/profiles/<ref>` (`?view=360` for identity's whole 360° view),
- * `GET /v1/profiles/<ref>/events` (read or admin key) and `DELETE /v1/profiles/<ref>` (admin key).
+ * `GET /v1/profiles/<ref>/events`, `GET /v1/profiles/<ref>/segments` (with the `segments`
+ * option; read or admin key) and `DELETE /v1/profiles/<ref>` (admin key).
  * Profiles of another workspace are simply not found (404).
  */
 export async function profileRoute(
   request: CollectorRequest,
-  route: { ref: string; events: boolean; query: URLSearchParams },
+  route: { ref: string; part: ProfilePart; query: URLSearchParams },
   options: ResolvedOptions,
   limiter: RateLimiter | undefined,
 ): Promise<CollectorResponse> {
@@ -75,16 +50,26 @@ export async function profileRoute(
     const outcome = await options.identity.deletePerson(workspaceId, ref);
     return jsonResponse(200, { deleted: true, ...outcome } satisfies DeleteResponseBody);
   }
-  if (route.events) {
+  if (route.part === 'segments') {
+    const engine = engineOf(options, workspaceId);
+    const profile = await options.identity.getProfile(workspaceId, ref);
+    if (profile === null) throw notFound(ref);
+    return jsonResponse(200, await profileSegments(engine, profile.id));
+  }
+  if (route.part === 'events') {
     const query = parseOrThrow(eventsQuerySchema, Object.fromEntries(route.query), 'events query');
     return jsonResponse(200, await options.identity.listProfileEvents(workspaceId, ref, query));
   }
   const profile = await options.identity.getProfile(workspaceId, ref);
-  if (profile === null) {
-    throw new NotFoundError(`No profile with ${ref.type} ${JSON.stringify(ref.value)} in this workspace`);
-  }
+  if (profile === null) throw notFound(ref);
   const view = parseOrThrow(profileQuerySchema, Object.fromEntries(route.query), 'profile query').view;
-  if (view === '360') return jsonResponse(200, profile);
+  if (view === '360') {
+    const engine = options.segments?.(workspaceId);
+    if (engine === undefined) return jsonResponse(200, profile);
+    const { memberships, computedTraits } = await profileSegments(engine, profile.id);
+    const extensions = { ...profile.extensions, segments: { memberships, computedTraits } };
+    return jsonResponse(200, { ...profile, extensions });
+  }
   const body: ProfileResponseBody = {
     id: profile.id,
     identifiers: profile.identifiers,
@@ -93,3 +78,6 @@ export async function profileRoute(
   };
   return jsonResponse(200, body);
 }
+
+const notFound = (ref: { type: string; value: string }) =>
+  new NotFoundError(`No profile with ${ref.type} ${JSON.stringify(ref.value)} in this workspace`);

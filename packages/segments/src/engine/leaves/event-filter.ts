@@ -8,5 +8,6 @@ export type EventFilter = (event: CxEvent, now: number) => boolean;
 /** Matches events named `name` whose properties pass `where`. */
 export function eventFilter(name: string, where: Condition | undefined): EventFilter {
   const test = where === undefined ? undefined : compileCondition(where);
-  return (event, now) => eventName(event) === name && (test === undefined || test(eventProperties(event), {}, now));
+  return (event, now) =>
+    eventName(event) === name && (test === undefined || test(eventProperties(event), {}, now));
 }

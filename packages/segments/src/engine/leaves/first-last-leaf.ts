@@ -34,10 +34,6 @@ export function firstLastLeaf(node: FirstLastNode): Leaf<FirstLastState> {
       if (!matches(event, now) || !replaces(state, ts) || state?.id === event.messageId) return undefined;
       return { t: ts, id: event.messageId, p: eventProperties(event) };
     },
-    merge(a, b) {
-      if (!a || !b) return a ?? b;
-      return replaces(a, b.t) && b.t !== a.t ? b : a;
-    },
     holds: (state, context) =>
       state !== undefined &&
       inWindow(bounds, state.t, context.now) &&
@@ -47,6 +43,9 @@ export function firstLastLeaf(node: FirstLastNode): Leaf<FirstLastState> {
       const end = state.t + bounds.rollingMs;
       return end > context.now ? end : undefined;
     },
-    seen: (state) => (state === undefined ? { performed: false } : { at: new Date(state.t).toISOString(), properties: state.p }),
+    seen: (state) =>
+      state === undefined
+        ? { performed: false }
+        : { at: new Date(state.t).toISOString(), properties: state.p },
   };
 }

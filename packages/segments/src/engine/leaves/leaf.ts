@@ -26,8 +26,6 @@ export interface Leaf<S = unknown> {
   readonly usesTraits?: boolean;
   /** The state after `event` (at `ts`), or `undefined` when the event does not match. */
   apply?(state: S | undefined, event: CxEvent, ts: number, now: number): S | undefined;
-  /** The state of two profiles that became one. */
-  merge?(a: S | undefined, b: S | undefined): S | undefined;
   holds(state: S | undefined, context: LeafContext): boolean;
   /** The next instant after `now` at which `holds` may change with no new event. */
   boundary?(state: S | undefined, context: LeafContext): number | undefined;

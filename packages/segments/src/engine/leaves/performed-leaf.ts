@@ -20,7 +20,7 @@ export function passesCount(count: number, test: CountTest): boolean {
 /**
  * "Performed X n times in the window". The state keeps the `value + 1` most recent matching
  * events (no test needs to tell more apart), with their ids, so an event applied twice (a
- * merge of two histories, a replay) counts once and the state stays small.
+ * a replay, a rebuild after a merge) counts once and the state stays small.
  */
 export function performedLeaf(node: PerformedNode): Leaf<PerformedState> {
   const test: CountTest =
@@ -50,13 +50,6 @@ export function performedLeaf(node: PerformedNode): Leaf<PerformedState> {
       if (rolling !== undefined && ts <= now - rolling) return undefined;
       const entries = insert(state?.e ?? [], ts, event.messageId, now);
       return entries === state?.e ? undefined : { e: entries };
-    },
-    merge(a, b) {
-      if (!a || !b) return a ?? b;
-      let entries = a.e;
-      // Merging keeps the most recent entries of both; `now` = +∞ keeps every rolling entry.
-      for (const [ts, id] of b.e) entries = insert(entries, ts, id, Number.NEGATIVE_INFINITY);
-      return { e: entries };
     },
     holds: (state, context) => passesCount(count(state, context.now), test),
     boundary(state, context) {

@@ -18,7 +18,7 @@ type SequenceNode = Extract<SegmentNode, { type: 'sequence' }>;
 /**
  * "Did A, then B, then C, the last within `within` of the first." The state holds the step events
  * of the last `within` and recomputes the latest completion from them, so the order events
- * arrive in does not matter (two histories merge by union).
+ * arrive in does not matter.
  */
 export function sequenceLeaf(node: SequenceNode): Leaf<SequenceState> {
   const steps = node.steps.map((step) => eventFilter(step.event, step.where));
@@ -41,8 +41,7 @@ export function sequenceLeaf(node: SequenceNode): Leaf<SequenceState> {
           // An absolute window counts the sequences that completed inside it.
           if (absolute && !inWindow(bounds, ts, 0)) continue;
           done = done === undefined ? ts : Math.max(done, ts);
-        }
-        else best[i + 1] = Math.max(best[i + 1] ?? start, start);
+        } else best[i + 1] = Math.max(best[i + 1] ?? start, start);
       }
     }
     return done;
@@ -75,13 +74,6 @@ export function sequenceLeaf(node: SequenceNode): Leaf<SequenceState> {
       const entries = insert(state?.s ?? [], [ts, mask, event.messageId]);
       if (entries === state?.s) return undefined;
       return settle(entries, state?.d);
-    },
-    merge(a, b) {
-      if (!a || !b) return a ?? b;
-      let entries = a.s;
-      for (const entry of b.s) entries = insert(entries, entry);
-      const previous = a.d === undefined ? b.d : b.d === undefined ? a.d : Math.max(a.d, b.d);
-      return settle(entries, previous);
     },
     holds: (state, context) => state?.d !== undefined && inWindow(bounds, state.d, context.now),
     boundary(state, context) {

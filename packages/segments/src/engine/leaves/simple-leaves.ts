@@ -21,7 +21,9 @@ function pickPaths(traits: Record<string, unknown>, keys: readonly string[]): Re
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     if (key.startsWith('$')) return traits;
-    out[key] = key.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], traits);
+    out[key] = key
+      .split('.')
+      .reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], traits);
   }
   return out;
 }
