@@ -10,7 +10,7 @@ import {
   type Storage,
   withProfileId,
 } from '@cx/core';
-import { createSegmentEngine } from '@cx/segments';
+import { createMembershipEvaluator, createSegmentEngine } from '@cx/segments';
 import { sqliteStorage } from '@cx/storage-sqlite';
 import type { Benchmark } from '../harness';
 import { backfillPostgres } from '../segments/backfill-postgres';
@@ -118,19 +118,45 @@ const sqlite = async (clock: Clock) => {
   };
 };
 
+/**
+ * The engine's own evaluation per event (fold into the leaves the event touches, re-evaluate the
+ * segments above them), states in memory, 50 live definitions: p99 over EVENTS events, in µs.
+ */
+async function evaluationCost(): Promise<number> {
+  const evaluator = createMembershipEvaluator({
+    segments: mixedDefinitions(),
+    computedTraits: COMPUTED_TRAITS,
+  });
+  const traits = new Map(
+    Array.from({ length: PEOPLE }, (_, i) => [
+      `p${i}`,
+      { plan: i % 3 === 0 ? 'pro' : 'free', age: 18 + (i % 50) },
+    ]),
+  );
+  const times = new Float64Array(EVENTS);
+  traffic().forEach((event, i) => {
+    const now = Date.parse(event.timestamp);
+    const start = performance.now();
+    evaluator.apply(event.profileId!, event, now, traits.get(event.profileId!));
+    times[i] = (performance.now() - start) * 1000;
+  });
+  times.sort();
+  return times[Math.floor(EVENTS * 0.99)]!;
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'segments.incremental.memory',
-    unit: 'µs/event (p99 of pages)',
+    unit: 'µs/event (p99)',
     higherIsBetter: false,
-    runs: 3,
+    runs: 5,
     async measure() {
-      const result = await incremental(memory);
-      return { value: Number(result.p99.toFixed(1)) };
+      await evaluationCost(); // warm up the compiled leaves
+      return { value: Number((await evaluationCost()).toFixed(1)) };
     },
   },
   {
-    name: 'segments.incremental.memory.throughput',
+    name: 'segments.incremental.memory.consumer',
     unit: 'events/s',
     higherIsBetter: true,
     runs: 3,
@@ -150,7 +176,7 @@ export const benchmarks: Benchmark[] = [
     },
   },
   {
-    name: 'segments.incremental.sqlite.throughput',
+    name: 'segments.incremental.sqlite.consumer',
     unit: 'events/s',
     higherIsBetter: true,
     runs: 3,

@@ -48,3 +48,9 @@ export {
 } from './history/history-queries';
 export * from './history/membership-spans';
 export * from './rfm/index';
+export {
+  createMembershipEvaluator,
+  type MembershipEvaluator,
+  type MembershipEvaluatorOptions,
+} from './engine/membership-evaluator';
+export type { MembershipChange } from './engine/segment-model';

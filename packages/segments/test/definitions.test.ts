@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { isCxError, memoryStorage, ValidationError } from '@cx/core';
 import { describe, expect, it } from 'vitest';
 import {
+  computedTraitJsonSchema,
   createSegmentEngine,
   defineSegment,
   inSegment,
@@ -93,5 +95,21 @@ describe('segment definitions', () => {
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['id', 'name', 'node']));
     expect(JSON.stringify(schema)).toContain('sequence');
+  });
+});
+
+describe('published JSON Schemas', () => {
+  it('match the definition schemas (run `pnpm --filter @cx/segments run schema` after changing them)', () => {
+    const read = (name: string) => JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8'));
+    expect(read('segment-definition.schema.json')).toEqual(segmentDefinitionJsonSchema());
+    expect(read('computed-trait.schema.json')).toEqual(computedTraitJsonSchema());
+  });
+});
+
+describe('engine options', () => {
+  it('refuses bad options with a ConfigError', () => {
+    const storage = memoryStorage();
+    expect(() => createSegmentEngine({ storage, workspaceId: 'acme', pageSize: 5000 })).toThrowError(/pageSize/);
+    expect(() => createSegmentEngine({ storage, workspaceId: '' })).toThrow();
   });
 });

@@ -24,6 +24,9 @@ export interface CompiledSegment {
   /** Segments and computed traits it reads. */
   segments: ReadonlySet<string>;
   computedTraits: ReadonlySet<string>;
+  /** The same, as arrays, for the hot path. */
+  segmentList: readonly string[];
+  computedTraitList: readonly string[];
 }
 
 function leafOf(node: SegmentNode): Leaf {
@@ -76,6 +79,8 @@ export function compileSegment(definition: SegmentDefinition, version: string): 
     usesTraits: leaves.some((leaf) => leaf.usesTraits),
     segments,
     computedTraits,
+    segmentList: [...segments],
+    computedTraitList: [...computedTraits],
   };
 }
 

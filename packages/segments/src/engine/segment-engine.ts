@@ -1,5 +1,7 @@
 import {
+  assertWorkspaceId,
   type Clock,
+  ConfigError,
   ConflictError,
   createEventConsumer,
   createPollLoop,
@@ -8,10 +10,12 @@ import {
   type EventConsumer,
   type IdleOptions,
   NotFoundError,
+  parseOrThrow,
   type Storage,
   systemClock,
   type Worker,
 } from '@cx/core';
+import { z } from 'zod';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
 import {
   orderDefinitions,
@@ -44,7 +48,7 @@ export interface SegmentEngineOptions {
   clock?: Clock;
   /** Wakes the consumer on new events and the expiry worker on new checks. */
   bus?: EventBus;
-  /** Events per page of the real-time consumer and of replays; default 500. */
+  /** Events per page of the real-time consumer and of replays; default 500, at most 1,000. */
   pageSize?: number;
   /** Sleep between idle polls of the consumer and the expiry worker; default 50 ms doubling to 5 s. */
   idle?: IdleOptions;
@@ -100,6 +104,13 @@ export interface SegmentEngine {
   readonly clock: Clock;
 }
 
+const optionsSchema = z.object({
+  storage: z.custom<Storage>((value) => typeof value === 'object' && value !== null, 'A storage adapter is required'),
+  workspaceId: z.string(),
+  // A page's commit schedules one time check per profile: at most 1,000 per commit.
+  pageSize: z.number().int().min(1).max(1000).optional(),
+});
+
 /** The real-time consumer's name (its checkpoint in `core.consumers`). */
 export const REALTIME_CONSUMER = 'segments.realtime';
 
@@ -109,6 +120,7 @@ export const REALTIME_CONSUMER = 'segments.realtime';
  * new definitions to the history. All three write through atomic commits, so a crash at any
  * point loses nothing and applies nothing twice.
  *
+ * @throws `ConfigError` for bad options.
  * @example
  * ```ts
  * const engine = createSegmentEngine({ storage, workspaceId: 'acme' });
@@ -117,6 +129,12 @@ export const REALTIME_CONSUMER = 'segments.realtime';
  * ```
  */
 export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngine {
+  try {
+    parseOrThrow(optionsSchema, options, 'segment engine options');
+    assertWorkspaceId(options.workspaceId);
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
   const { storage, workspaceId } = options;
   const clock = options.clock ?? systemClock;
   const pageSize = options.pageSize ?? 500;
@@ -318,7 +336,11 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     async drain() {
       for (let round = 0; round < 1_000_000; round++) {
         let busy = false;
-        while ((await catchUp()) !== false) busy = true;
+        const { models: current } = await models();
+        // Definitions waiting to go live are the only reason to run the catch-up.
+        if (current.pendingSegments.size + current.pendingTraits.size > 0) {
+          while ((await catchUp()) !== false) busy = true;
+        }
         if ((await consumer.drain()) > 0) busy = true;
         if ((await worker.drain()) > 0) busy = true;
         if (!busy) return;

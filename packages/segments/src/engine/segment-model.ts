@@ -77,15 +77,16 @@ export function applyEvent(
   for (const index of targets.segments) {
     const segment = model.segments[index]!;
     if (only !== undefined && !only.has(segment.definition.id)) continue;
+    const current = leafStates(state, segment);
     let states: unknown[] | undefined;
-    segment.leaves.forEach((leaf, leafIndex) => {
-      if (leaf.apply === undefined || !leaf.events?.has(name!)) return;
-      const current = (states ?? leafStates(state, segment))[leafIndex];
-      const next = leaf.apply(current ?? undefined, event, ts, now);
-      if (next === undefined) return;
-      states ??= leafStates(state, segment).slice();
+    for (let leafIndex = 0; leafIndex < segment.leaves.length; leafIndex++) {
+      const leaf = segment.leaves[leafIndex]!;
+      if (leaf.apply === undefined || !leaf.events!.has(name!)) continue;
+      const next = leaf.apply(current[leafIndex] ?? undefined, event, ts, now);
+      if (next === undefined) continue;
+      states ??= current.slice();
       states[leafIndex] = next;
-    });
+    }
     if (states !== undefined) {
       state.s[segment.version] = { v: segment.version, l: states };
       touched.segments.add(segment.definition.id);
@@ -141,8 +142,13 @@ export function evaluateProfile(
   traitsChanged = false,
 ): MembershipChange[] {
   const changes: MembershipChange[] = [];
-  const changed = new Set<string>();
+  let changed: Set<string> | undefined;
   const context = leafContext(model, state, profileId, traits, now);
+  const hasAny = (ids: readonly string[], set: ReadonlySet<string> | undefined) => {
+    if (set === undefined || set.size === 0) return false;
+    for (const id of ids) if (set.has(id)) return true;
+    return false;
+  };
   for (const segment of model.segments) {
     const id = segment.definition.id;
     const due =
@@ -150,12 +156,13 @@ export function evaluateProfile(
       touched.segments.has(id) ||
       (traitsChanged && segment.usesTraits) ||
       state.s[segment.version] === undefined ||
-      [...segment.segments].some((other) => changed.has(other)) ||
-      [...segment.computedTraits].some((trait) => touched.traits.has(trait));
+      hasAny(segment.segmentList, changed) ||
+      hasAny(segment.computedTraitList, touched.traits);
     if (!due) continue;
     state.s[segment.version] ??= { v: segment.version, l: leafStates(state, segment) };
     const member = evaluateNode(segment.root, segment, state.s[segment.version]!.l, context);
     if (member === (state.m[id] !== undefined)) continue;
+    changed ??= new Set();
     changed.add(id);
     changes.push({ segmentId: id, entered: member });
     if (member) {

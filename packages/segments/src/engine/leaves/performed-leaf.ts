@@ -38,8 +38,11 @@ export function performedLeaf(node: PerformedNode): Leaf<PerformedState> {
     next.splice(at, 0, [ts, id]);
     return next.length > keep ? next.slice(next.length - keep) : next;
   };
-  const count = (state: PerformedState | undefined, now: number) =>
-    (state?.e ?? []).filter((entry) => inWindow(bounds, entry[0], now)).length;
+  const count = (state: PerformedState | undefined, now: number) => {
+    let n = 0;
+    for (const entry of state?.e ?? []) if (inWindow(bounds, entry[0], now)) n++;
+    return n;
+  };
 
   return {
     node,
