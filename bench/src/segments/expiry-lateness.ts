@@ -59,7 +59,7 @@ export const expiryLateness: Benchmark = {
       storage,
       workspaceId: WORKSPACE,
       clock,
-      pageSize: 5000,
+      pageSize: 1000,
       onError: () => {},
     });
     await engine.define({

@@ -27,6 +27,11 @@ export * from './definition/segment-schema';
 export { type EventWindow, eventWindowSchema } from './definition/window';
 export type { CatchUpProgress } from './engine/catch-up';
 export { profileBucket } from './engine/leaves/simple-leaves';
+export {
+  createMembershipEvaluator,
+  type MembershipEvaluator,
+  type MembershipEvaluatorOptions,
+} from './engine/membership-evaluator';
 export { type MembershipCause, SEGMENT_EVENTS, SEGMENTS_LIBRARY } from './engine/membership-events';
 export {
   createSegmentEngine,
@@ -35,6 +40,7 @@ export {
   type SegmentEngineOptions,
   type SegmentSummary,
 } from './engine/segment-engine';
+export type { MembershipChange } from './engine/segment-model';
 export { EXPIRY_QUEUE } from './engine/state-batch';
 export { type ExplainedNode, type Explanation, explain } from './explain/explain';
 export {
@@ -48,9 +54,3 @@ export {
 } from './history/history-queries';
 export * from './history/membership-spans';
 export * from './rfm/index';
-export {
-  createMembershipEvaluator,
-  type MembershipEvaluator,
-  type MembershipEvaluatorOptions,
-} from './engine/membership-evaluator';
-export type { MembershipChange } from './engine/segment-model';

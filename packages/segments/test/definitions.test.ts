@@ -100,7 +100,8 @@ describe('segment definitions', () => {
 
 describe('published JSON Schemas', () => {
   it('match the definition schemas (run `pnpm --filter @cx/segments run schema` after changing them)', () => {
-    const read = (name: string) => JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8'));
+    const read = (name: string) =>
+      JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8'));
     expect(read('segment-definition.schema.json')).toEqual(segmentDefinitionJsonSchema());
     expect(read('computed-trait.schema.json')).toEqual(computedTraitJsonSchema());
   });
@@ -109,7 +110,9 @@ describe('published JSON Schemas', () => {
 describe('engine options', () => {
   it('refuses bad options with a ConfigError', () => {
     const storage = memoryStorage();
-    expect(() => createSegmentEngine({ storage, workspaceId: 'acme', pageSize: 5000 })).toThrowError(/pageSize/);
+    expect(() => createSegmentEngine({ storage, workspaceId: 'acme', pageSize: 5000 })).toThrowError(
+      /pageSize/,
+    );
     expect(() => createSegmentEngine({ storage, workspaceId: '' })).toThrow();
   });
 });

@@ -1,11 +1,21 @@
 import type { CxEvent } from '@cx/core';
 import { compileComputedTrait } from '../computed/compile-computed-trait';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
-import { orderDefinitions, parseComputedTrait, parseSegmentDefinition } from '../definition/parse-definitions';
+import {
+  orderDefinitions,
+  parseComputedTrait,
+  parseSegmentDefinition,
+} from '../definition/parse-definitions';
 import type { SegmentDefinition } from '../definition/segment-schema';
 import { compileSegment } from './compile-segment';
 import { emptyProfileState, type ProfileSegmentState } from './profile-state';
-import { applyEvent, buildModel, evaluateProfile, type MembershipChange, nextBoundary } from './segment-model';
+import {
+  applyEvent,
+  buildModel,
+  evaluateProfile,
+  type MembershipChange,
+  nextBoundary,
+} from './segment-model';
 
 /** Options of {@link createMembershipEvaluator}. */
 export interface MembershipEvaluatorOptions {
@@ -57,6 +67,7 @@ export function createMembershipEvaluator(options: MembershipEvaluatorOptions): 
     evaluate: (profileId, now, profileTraits = {}) =>
       evaluateProfile(model, stateOf(profileId), profileId, profileTraits, now, 'all'),
     segmentsOf: (profileId) => Object.keys(states.get(profileId)?.m ?? {}),
-    nextCheck: (profileId, now, profileTraits = {}) => nextBoundary(model, stateOf(profileId), profileId, profileTraits, now),
+    nextCheck: (profileId, now, profileTraits = {}) =>
+      nextBoundary(model, stateOf(profileId), profileId, profileTraits, now),
   };
 }

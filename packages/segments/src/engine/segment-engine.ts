@@ -50,6 +50,11 @@ export interface SegmentEngineOptions {
   bus?: EventBus;
   /** Events per page of the real-time consumer and of replays; default 500, at most 1,000. */
   pageSize?: number;
+  /**
+   * How long one process keeps the right to follow the log (the consumer's lease); default 30 s.
+   * A process that dies is replaced after this.
+   */
+  leaseMs?: number;
   /** Sleep between idle polls of the consumer and the expiry worker; default 50 ms doubling to 5 s. */
   idle?: IdleOptions;
   onError?: (error: unknown) => void;
@@ -105,10 +110,14 @@ export interface SegmentEngine {
 }
 
 const optionsSchema = z.object({
-  storage: z.custom<Storage>((value) => typeof value === 'object' && value !== null, 'A storage adapter is required'),
+  storage: z.custom<Storage>(
+    (value) => typeof value === 'object' && value !== null,
+    'A storage adapter is required',
+  ),
   workspaceId: z.string(),
   // A page's commit schedules one time check per profile: at most 1,000 per commit.
   pageSize: z.number().int().min(1).max(1000).optional(),
+  leaseMs: z.number().int().min(1).optional(),
 });
 
 /** The real-time consumer's name (its checkpoint in `core.consumers`). */
@@ -176,6 +185,7 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     clock,
     ...(options.bus ? { bus: options.bus } : {}),
     ...(options.idle ? { idle: options.idle } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     onError,
     handler: async (events) => {
       const { models: current, names } = await models();

@@ -2,17 +2,22 @@ import { sqliteStorage } from '@cx/storage-sqlite';
 import { createSegmentEngine } from '../../src';
 
 /*
- * A segment engine process on a SQLite file, running until it is killed. Time stands still at
- * the instant the parent gives, so a crashed run and an uncrashed one compute the same values.
+ * A segment engine process on a SQLite file, running until it is killed, on the parent's clock
+ * (the instant `at` when the parent's clock read `start`).
  */
-const { filename, now } = JSON.parse(process.argv[2]!) as { filename: string; now: number };
-const clock = { now: () => now };
+const { filename, start, at } = JSON.parse(process.argv[2]!) as {
+  filename: string;
+  start: number;
+  at: number;
+};
+const clock = { now: () => at + (Date.now() - start) };
 const storage = sqliteStorage({ filename, clock });
 const engine = createSegmentEngine({
   storage,
   workspaceId: 'acme',
   clock,
   pageSize: 7,
+  leaseMs: 200,
   idle: { minMs: 1, maxMs: 5 },
   onError: () => {},
 });
