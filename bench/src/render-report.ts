@@ -27,6 +27,9 @@ const GOALS: Record<string, string> = {
   'core.work.sqlite': 'speedup ≥ 0.7',
   'core.work.postgres': 'speedup ≥ 0.7',
   'core.work.lateness.memory': 'p99 < 100 ms',
+  'segments.incremental.memory': 'p99 < 50 µs',
+  'segments.backfill.postgres': 'speedup ≥ 0.8',
+  'segments.expiry-lateness.memory': 'p99 < 1,000 ms',
 };
 
 const format = (value: number) =>

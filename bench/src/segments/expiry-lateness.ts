@@ -48,7 +48,7 @@ export const expiryLateness: Benchmark = {
         for (const event of input.events ?? []) {
           if (event.type === 'track' && event.event === 'Segment Exited') {
             const index = Number(event.profileId!.slice(1));
-            late[exits++] = clock.now() - (at + Math.floor((index / PROFILES) * SPREAD_MS));
+            late[exits++] = clock.now() - (at + 1 + Math.floor((index / PROFILES) * SPREAD_MS));
             if (exits === PROFILES) finished();
           }
         }
@@ -71,7 +71,8 @@ export const expiryLateness: Benchmark = {
     for (let offset = 0; offset < PROFILES; offset += 10_000) {
       const events = [];
       for (let i = offset; i < offset + 10_000; i++) {
-        const ts = at - WINDOW_MS + Math.floor((i / PROFILES) * SPREAD_MS);
+        // One millisecond inside the window at `at`: every profile is a member when the clock starts.
+        const ts = at - WINDOW_MS + 1 + Math.floor((i / PROFILES) * SPREAD_MS);
         events.push(
           withProfileId(
             normalizeEvent(
@@ -93,7 +94,10 @@ export const expiryLateness: Benchmark = {
     }
     start();
     engine.start();
+    const timeout = setTimeout(() => finished(), SPREAD_MS + 120_000);
     await done;
+    clearTimeout(timeout);
+    if (exits !== PROFILES) throw new Error(`only ${exits} of ${PROFILES} windows closed`);
     await engine.stop();
     late.sort();
     return { value: Math.round(late[Math.floor(PROFILES * 0.99)]!) };

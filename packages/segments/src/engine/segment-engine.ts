@@ -5,7 +5,6 @@ import {
   ConflictError,
   createEventConsumer,
   createPollLoop,
-  createWorker,
   type EventBus,
   type EventConsumer,
   type IdleOptions,
@@ -13,7 +12,6 @@ import {
   parseOrThrow,
   type Storage,
   systemClock,
-  type Worker,
 } from '@cx/core';
 import { z } from 'zod';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
@@ -36,9 +34,9 @@ import {
   type StoredComputedTrait,
   type StoredSegment,
 } from './definition-store';
+import { createExpiryRunner } from './expiry-runner';
 import { PROFILE_STATE, type ProfileSegmentState } from './profile-state';
-import { evaluateProfile, traitState } from './segment-model';
-import { EXPIRY_QUEUE, StateBatch } from './state-batch';
+import { traitState } from './segment-model';
 
 /** Options of {@link createSegmentEngine}. */
 export interface SegmentEngineOptions {
@@ -201,33 +199,17 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     },
   });
 
-  const worker: Worker = createWorker<null>({
+  const expiry = createExpiryRunner({
     storage,
     workspaceId,
-    queue: EXPIRY_QUEUE,
     clock,
-    batchSize: 500,
-    ...(options.bus ? { bus: options.bus } : {}),
-    ...(options.idle ? { idle: options.idle } : {}),
     onError,
-    backoff: () => 25,
-    maxAttempts: 20,
-    handler: async (item) => {
+    ...(options.idle ? { idle: options.idle } : {}),
+    model: async () => {
       const { models: current, names } = await models();
-      const now = clock.now();
-      const batch = new StateBatch(storage, workspaceId, current.live);
-      await batch.load([item.key]);
-      if (!batch.has(item.key)) return;
-      const state = batch.state(item.key);
-      delete state.n; // this check is being used up: the commit schedules the next one
-      const changes = evaluateProfile(current.live, state, item.key, batch.traits(item.key), now, 'all');
-      // The change happened when the window closed, even if the check ran later.
-      const at = Math.min(now, Date.parse(item.dueAt));
-      batch.record(item.key, changes, { type: 'time' }, at, (id) => names.get(id) ?? id);
-      return batch.commitInput(now);
+      return { model: current.live, names: (id: string) => names.get(id) ?? id };
     },
   });
-
   const catchUp = () =>
     catchUpStep({ storage, workspaceId, consumer: REALTIME_CONSUMER, now: () => clock.now(), pageSize });
 
@@ -352,17 +334,17 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
           while ((await catchUp()) !== false) busy = true;
         }
         if ((await consumer.drain()) > 0) busy = true;
-        if ((await worker.drain()) > 0) busy = true;
+        for (let done = await expiry.runOnce(); done > 0; done = await expiry.runOnce()) busy = true;
         if (!busy) return;
       }
     },
     start() {
       consumer.start();
-      worker.start();
+      expiry.loop.start();
       catchUpLoop.start();
     },
     async stop() {
-      await Promise.all([consumer.stop(), worker.stop(), catchUpLoop.stop()]);
+      await Promise.all([consumer.stop(), expiry.loop.stop(), catchUpLoop.stop()]);
     },
     async progress() {
       const result = await catchUpStepPeek();
