@@ -52,6 +52,13 @@ export function compileMembersSql(
     ? `(CASE ev.type WHEN 'track' THEN ev.body ->> 'event' WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END)`
     : `(CASE ev.type WHEN 'track' THEN json_extract(ev.body, '$.event') WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END)`;
 
+  /** The event-name test on the events table itself (no CASE over every row's type). */
+  const rawNameMatch = (alias: string, event: string) => {
+    const track = `(${alias}.type = 'track' AND ${pg ? `${alias}.body ->> 'event'` : `json_extract(${alias}.body, '$.event')`} = ${p.param(event)})`;
+    if (event === 'Page Viewed') return `(${alias}.type = 'page' OR ${track})`;
+    if (event === 'Screen Viewed') return `(${alias}.type = 'screen' OR ${track})`;
+    return track;
+  };
   const condition = (where: Condition | undefined, json: string) => {
     if (where === undefined) return 'TRUE';
     const text = conditionToSql(where, json, p, now);
@@ -68,18 +75,23 @@ export function compileMembersSql(
   };
   let leaves = 0;
   let sequences = 0;
-  const cte = (body: string) => {
+  const cte = (body: string, required = false) => {
     const name = `leaf_${++leaves}`;
     ctes.push(`${name} AS (${body})`);
-    joins.push(`LEFT JOIN ${name} ON ${name}.pid = people.pid`);
+    // A leaf every member must have rows in (under an AND from the root) is an inner join: the
+    // planner can then start from the few people with matching events.
+    joins.push(`${required ? 'JOIN' : 'LEFT JOIN'} ${name} ON ${name}.pid = people.pid`);
     return name;
   };
 
-  const compile = (node: SegmentNode, trail: readonly string[]): string => {
+  /** `required`: the node sits under ANDs only, from the root: it must hold for every member. */
+  const compile = (node: SegmentNode, trail: readonly string[], required = false): string => {
     switch (node.type) {
       case 'and':
       case 'or':
-        return `(${node.nodes.map((child) => compile(child, trail)).join(node.type === 'and' ? ' AND ' : ' OR ')})`;
+        return `(${node.nodes
+          .map((child) => compile(child, trail, required && node.type === 'and'))
+          .join(node.type === 'and' ? ' AND ' : ' OR ')})`;
       case 'not':
         return `(NOT ${compile(node.node, trail)})`;
       case 'trait':
@@ -90,8 +102,11 @@ export function compileMembersSql(
           node.type === 'notPerformed'
             ? { op: 'eq' as const, value: 0 }
             : (node.count ?? { op: 'gte' as const, value: 1 });
+        // Counted per stored profile first (a plain aggregate over the table, which PostgreSQL
+        // runs in parallel), then summed per surviving profile.
         const name = cte(
-          `SELECT ev.pid, COUNT(*) AS n FROM ev WHERE ${matching('ev', node.event, node.where)} AND ${windowTest(windowBounds(node.window), 'ev.ts')} GROUP BY ev.pid`,
+          `SELECT COALESCE(canonical.root, x.profile_id) AS pid, SUM(x.n) AS n FROM (SELECT e.profile_id, COUNT(*) AS n FROM ${sql.tables.events} e WHERE e.workspace_id = ${ws()} AND e.profile_id IS NOT NULL AND ${rawNameMatch('e', node.event)} AND ${condition(node.where, props.replaceAll('ev.', 'e.'))} AND ${windowTest(windowBounds(node.window), 'e.ts')} GROUP BY e.profile_id) x LEFT JOIN canonical ON canonical.id = x.profile_id GROUP BY COALESCE(canonical.root, x.profile_id)`,
+          required && test.value >= 1 && test.op !== 'lt',
         );
         const op = test.op === 'gte' ? '>=' : test.op === 'eq' ? '=' : '<';
         return `(COALESCE(${name}.n, 0) ${op} ${num(test.value)})`;
@@ -101,6 +116,7 @@ export function compileMembersSql(
         const order = node.type === 'firstPerformed' ? 'ev.ts ASC, ev.seq ASC' : 'ev.ts DESC, ev.seq DESC';
         const name = cte(
           `SELECT pid, ts, props FROM (SELECT ev.pid, ev.ts, ${props} AS props, ROW_NUMBER() OVER (PARTITION BY ev.pid ORDER BY ${order}) AS rn FROM ev WHERE ${matching('ev', node.event, node.where)}) ranked WHERE rn = 1`,
+          required,
         );
         return `(${name}.pid IS NOT NULL AND ${windowTest(windowBounds(node.window), `${name}.ts`)} AND ${condition(node.properties, `${name}.props`)})`;
       }
@@ -125,6 +141,7 @@ export function compileMembersSql(
           bounds !== null && 'fromMs' in bounds ? `WHERE ${windowTest(bounds, `${last}.ts`)}` : '';
         const name = cte(
           `SELECT s0.pid, MAX(${last}.ts) AS done FROM ${prefix}_0 s0 ${joins.join(' ')} ${absolute} GROUP BY s0.pid`,
+          required,
         );
         const rolling =
           bounds !== null && 'rollingMs' in bounds ? windowTest(bounds, `${name}.done`) : 'TRUE';
@@ -194,7 +211,7 @@ export function compileMembersSql(
 
   let where: string;
   try {
-    where = compile(definition.node, [definition.id]);
+    where = compile(definition.node, [definition.id], true);
   } catch (error) {
     if (error instanceof NotExpressible) return null;
     throw error;
