@@ -26,6 +26,7 @@ export {
 export * from './definition/segment-schema';
 export { type EventWindow, eventWindowSchema } from './definition/window';
 export type { CatchUpProgress } from './engine/catch-up';
+export type { Models } from './engine/definition-store';
 export { profileBucket } from './engine/leaves/simple-leaves';
 export {
   createMembershipEvaluator,

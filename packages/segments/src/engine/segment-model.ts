@@ -102,7 +102,7 @@ export function applyEvent(
   }
 }
 
-/** A change of membership found by {@link evaluateProfile}. */
+/** A change of membership: the segment, and whether the profile entered or left it. */
 export interface MembershipChange {
   segmentId: string;
   entered: boolean;
