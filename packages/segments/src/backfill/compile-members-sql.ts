@@ -6,6 +6,7 @@ import type { SegmentDefinition, SegmentNode } from '../definition/segment-schem
 import { valueTestCondition } from '../definition/value-test';
 import { type WindowBounds, windowBounds } from '../definition/window';
 import { conditionToSql, type SqlParams, sqlParams } from '../sql/condition-sql';
+import type { MembersContext } from './stream-members';
 
 /** A statement and its parameters. */
 export interface CompiledSql {
@@ -32,11 +33,7 @@ export function compileMembersSql(
   sql: SqlAccess,
   workspaceId: string,
   definition: SegmentDefinition,
-  context: {
-    now: number;
-    segments: ReadonlyMap<string, SegmentDefinition>;
-    computedTraits: ReadonlyMap<string, ComputedTraitDefinition>;
-  },
+  context: MembersContext,
 ): CompiledSql | null {
   const p = sqlParams(sql.dialect);
   const pg = sql.dialect === 'postgres';

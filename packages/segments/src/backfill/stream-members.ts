@@ -7,6 +7,15 @@ import { compileSegment } from '../engine/compile-segment';
 import { SEGMENTS_LIBRARY } from '../engine/membership-events';
 import { emptyProfileState, type ProfileSegmentState } from '../engine/profile-state';
 import { applyEvent, buildModel, evaluateProfile, type Touched } from '../engine/segment-model';
+import { resolveSurvivors } from '../profiles/resolve-survivors';
+
+/** What a members computation needs besides the definition: the instant and the other definitions. */
+export interface MembersContext {
+  now: number;
+  /** Segments `inSegment` nodes may name. */
+  segments: ReadonlyMap<string, SegmentDefinition>;
+  computedTraits: ReadonlyMap<string, ComputedTraitDefinition>;
+}
 
 /** The segment and every segment it refers to, directly or through others. */
 export function withDependencies(
@@ -36,11 +45,7 @@ export async function streamMembers(
   storage: Storage,
   workspaceId: string,
   definition: SegmentDefinition,
-  context: {
-    now: number;
-    segments: ReadonlyMap<string, SegmentDefinition>;
-    computedTraits: ReadonlyMap<string, ComputedTraitDefinition>;
-  },
+  context: MembersContext,
   onProgress?: (events: number) => void,
 ): Promise<string[]> {
   const { now } = context;
@@ -53,27 +58,22 @@ export async function streamMembers(
       Object.assign(compileComputedTrait(trait), { version: 'stream' }),
     ),
   );
-  const roots = new Map<string, string | null>();
-  const rootOf = async (profileId: string): Promise<string | null> => {
-    const known = roots.get(profileId);
-    if (known !== undefined) return known;
-    let current = await storage.profiles.get(workspaceId, profileId);
-    for (let hops = 0; current?.mergedInto && hops < 64; hops++)
-      current = await storage.profiles.get(workspaceId, current.mergedInto);
-    const root = current && !current.mergedInto ? current.id : null;
-    roots.set(profileId, root);
-    return root;
-  };
+  // Events count for the profile at the end of their merge chain, resolved once per profile.
+  const survivors = new Map<string, string>();
   const states = new Map<string, ProfileSegmentState>();
   let position: string | null = null;
   let seen = 0;
   for (;;) {
     const page = await storage.events.readLog(workspaceId, { after: position, limit: 5000 });
     if (page.items.length === 0) break;
+    const unknown = page.items
+      .map((event) => event.profileId)
+      .filter((id): id is string => !!id && !survivors.has(id));
+    for (const [id, survivor] of await resolveSurvivors(storage, workspaceId, unknown))
+      survivors.set(id, survivor);
     for (const event of page.items as CxEvent[]) {
       if (!event.profileId || event.context?.library?.name === SEGMENTS_LIBRARY) continue;
-      const root = await rootOf(event.profileId);
-      if (root === null) continue;
+      const root = survivors.get(event.profileId)!;
       let state = states.get(root);
       if (!state) {
         state = emptyProfileState();

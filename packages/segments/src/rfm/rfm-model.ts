@@ -13,6 +13,7 @@ import {
   type WorkerOptions,
   type WorkItem,
 } from '@cx/core';
+import { resolveSurvivors } from '../profiles/resolve-survivors';
 import type { QuantileSketchOptions } from './kll-sketch';
 import { migrationCounts, type RfmMigrationMatrix } from './migration-matrix';
 import { addTotals, collectPurchases, type PurchaseTotals } from './purchase-totals';
@@ -26,7 +27,6 @@ import {
   refreshPayloadSchema,
   refreshScheduleSchema,
 } from './refresh-schedule';
-import { resolveSurvivors } from './resolve-survivors';
 import {
   type Instant,
   instantSchema,
