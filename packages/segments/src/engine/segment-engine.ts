@@ -11,6 +11,7 @@ import {
   NotFoundError,
   parseOrThrow,
   type Storage,
+  type StoredDocument,
   systemClock,
 } from '@cx/core';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ import {
   orderDefinitions,
   parseComputedTrait,
   parseSegmentDefinition,
+  referencedSegments,
 } from '../definition/parse-definitions';
 import type { SegmentDefinition } from '../definition/segment-schema';
 import { applyPage } from './apply-page';
@@ -235,6 +237,30 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
     };
   };
 
+  /**
+   * Stores a new version of a segment or computed trait as pending (the live one, if any, stays
+   * live until the new one has been applied to the history) and wakes the catch-up. A removed
+   * segment saved again starts over with nothing live.
+   */
+  const savePending = async (
+    collection: typeof SEGMENT_DEFINITIONS | typeof COMPUTED_TRAIT_DEFINITIONS,
+    definition: SegmentDefinition | ComputedTraitDefinition,
+    current: StoredDocument<StoredSegment | StoredComputedTrait> | undefined,
+  ) => {
+    const previous = current?.value;
+    const version = Math.max(previous?.live?.version ?? 0, previous?.pending?.version ?? 0) + 1;
+    const value = {
+      ...(previous?.live && !(previous as StoredSegment).removed ? { live: previous.live } : {}),
+      pending: { definition, version, replayed: null, replayedEvents: 0 },
+    };
+    await storage.documents.putMany<unknown>(workspaceId, [
+      definitionsChanged(),
+      { collection, key: definition.id, value, expectedVersion: current?.version ?? 0 },
+    ]);
+    catchUpLoop.wake();
+    return { id: definition.id, version };
+  };
+
   const summary = (value: StoredSegment): SegmentSummary | null => {
     if (value.removed) return null;
     const shown = value.live ?? value.pending!;
@@ -256,52 +282,22 @@ export function createSegmentEngine(options: SegmentEngineOptions): SegmentEngin
       const { stored, segments, traits } = await currentDefinitions();
       await checkSet([definition, ...segments.filter((s) => s.id !== definition.id)], traits);
       const doc = stored.segments.find((d) => d.key === definition.id);
-      const previous = doc?.value;
-      const version = Math.max(previous?.live?.version ?? 0, previous?.pending?.version ?? 0) + 1;
-      const value: StoredSegment = {
-        ...(previous?.live && !previous.removed ? { live: previous.live } : {}),
-        pending: { definition, version, replayed: null, replayedEvents: 0 },
-      };
-      await storage.documents.putMany<unknown>(workspaceId, [
-        definitionsChanged(),
-        {
-          collection: SEGMENT_DEFINITIONS,
-          key: definition.id,
-          value,
-          expectedVersion: doc?.version ?? 0,
-        },
-      ]);
-      catchUpLoop.wake();
-      return { id: definition.id, version };
+      return savePending(SEGMENT_DEFINITIONS, definition, doc);
     },
     async defineComputedTrait(input) {
       const definition = parseComputedTrait(input);
       const { stored } = await currentDefinitions();
-      const doc = stored.traits.find((d) => d.key === definition.id);
-      const version = Math.max(doc?.value.live?.version ?? 0, doc?.value.pending?.version ?? 0) + 1;
-      const value: StoredComputedTrait = {
-        ...(doc?.value.live ? { live: doc.value.live } : {}),
-        pending: { definition, version, replayed: null, replayedEvents: 0 },
-      };
-      await storage.documents.putMany<unknown>(workspaceId, [
-        definitionsChanged(),
-        {
-          collection: COMPUTED_TRAIT_DEFINITIONS,
-          key: definition.id,
-          value,
-          expectedVersion: doc?.version ?? 0,
-        },
-      ]);
-      catchUpLoop.wake();
-      return { id: definition.id, version };
+      return savePending(
+        COMPUTED_TRAIT_DEFINITIONS,
+        definition,
+        stored.traits.find((d) => d.key === definition.id),
+      );
     },
     async remove(segmentId) {
       const { stored, segments } = await currentDefinitions();
       const doc = stored.segments.find((d) => d.key === segmentId && !d.value.removed);
       if (!doc) throw new NotFoundError(`No segment ${segmentId}`);
-      const dependent = segments.find(
-        (s) => s.id !== segmentId && JSON.stringify(s.node).includes(`"segment":"${segmentId}"`),
-      );
+      const dependent = segments.find((s) => s.id !== segmentId && referencedSegments(s).includes(segmentId));
       if (dependent)
         throw new ConflictError(`Segment ${dependent.id} refers to ${segmentId}; change it first`);
       await storage.documents.putMany<unknown>(workspaceId, [
