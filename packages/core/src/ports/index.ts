@@ -62,6 +62,7 @@ export {
   type UnmergeResult,
 } from './profile-store';
 export { MAX_PROFILE_WRITES, type ParsedProfileWrite, parseProfileWrites } from './profile-write-inputs';
+export { positionalSqlite } from './sql-placeholders';
 export type { SqlAccess, SqlTables, Storage, StorageCapabilities } from './storage';
 export {
   MAX_WORK_BATCH,

@@ -3,6 +3,7 @@ import {
   assertWorkspaceId,
   ConfigError,
   isCxError,
+  positionalSqlite,
   type SqlTables,
   type Storage,
 } from '@cx/core';
@@ -244,21 +245,7 @@ SELECT g, label, step, MAX(n) AS n,
   MAX(CASE WHEN rn = (n + 1) / 2 THEN dur END) AS p50,
   MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN dur END) AS p90
 FROM ranked_facts GROUP BY g, label, step`;
-  return dialect === 'postgres' ? { text, params: d.params } : positional(text, d.params);
-}
-
-/**
- * better-sqlite3 binds `?NNN` as named parameters, so the SQLite text is rewritten to plain `?`
- * with the values listed in the order they appear (a value used twice is bound twice). The SQL
- * text has no string literal containing `?`, so the rewrite cannot touch anything else.
- */
-function positional(text: string, params: readonly unknown[]): { text: string; params: unknown[] } {
-  const ordered: unknown[] = [];
-  const rewritten = text.replace(/\?(\d+)/g, (_, index: string) => {
-    ordered.push(params[Number(index) - 1]);
-    return '?';
-  });
-  return { text: rewritten, params: ordered };
+  return dialect === 'postgres' ? { text, params: d.params } : positionalSqlite(text, d.params);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SqlAccess } from '@cx/core';
+import { positionalSqlite, type SqlAccess } from '@cx/core';
 import type { Condition } from '@cx/core/conditions';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
 import { durationMs } from '../definition/duration';
@@ -231,21 +231,7 @@ SELECT people.pid FROM people
 ${joins.join('\n')}
 WHERE ${where}
 ORDER BY people.pid`;
-  return pg ? { text, params: p.params } : positional(text, p.params);
-}
-
-/**
- * better-sqlite3 binds `?NNN` as named parameters, so the SQLite text is rewritten to plain `?`
- * with the values in the order they appear (a value used twice is bound twice). No string
- * literal of the generated SQL contains `?`, so the rewrite touches nothing else.
- */
-function positional(text: string, params: readonly unknown[]): CompiledSql {
-  const ordered: unknown[] = [];
-  const rewritten = text.replace(/\?(\d+)/g, (_, index: string) => {
-    ordered.push(params[Number(index) - 1]);
-    return '?';
-  });
-  return { text: rewritten, params: ordered };
+  return pg ? { text, params: p.params } : positionalSqlite(text, p.params);
 }
 
 export type { SqlParams };

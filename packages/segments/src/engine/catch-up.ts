@@ -182,10 +182,10 @@ export async function catchUpStep(context: CatchUpContext): Promise<CatchUpProgr
     segments: new Set(pendingSegments.map((doc) => doc.key)),
     traits: new Set(pendingTraits.map((doc) => doc.key)),
   };
+  const versions = new Map(pendingSegments.map((doc) => [doc.key, doc.value.pending!.version]));
   for (const profile of profiles.items) {
     const state = batch.state(profile.id);
     const changes = evaluateProfile(models.next, state, profile.id, batch.traits(profile.id), now, touched);
-    const versions = new Map(pendingSegments.map((doc) => [doc.key, doc.value.pending!.version]));
     for (const change of changes) {
       batch.record(
         profile.id,
