@@ -1,7 +1,8 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type Clock, createWorker, memoryStorage, type Storage } from '@cx/core';
+import { createWorker, memoryStorage, type Storage } from '@cx/core';
 import type { Benchmark } from '../harness';
+import { startableClock } from '../work/startable-clock';
 
 const ITEMS = 1_000_000;
 const SPREAD_MS = 20_000;
@@ -11,13 +12,6 @@ const QUEUE = 'bench.timers';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-/** A clock that stands still until `start()`, then runs in real time: scheduling 1M items takes no "time". */
-function startableClock(at: number) {
-  let startedAt: number | null = null;
-  const clock: Clock = { now: () => (startedAt === null ? at : at + (performance.now() - startedAt)) };
-  return { clock, start: () => (startedAt = performance.now()) };
-}
 
 /** Schedules ITEMS timers due evenly over SPREAD_MS after `at`. */
 async function scheduleTimers(storage: Storage, at: number) {

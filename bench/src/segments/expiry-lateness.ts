@@ -1,25 +1,12 @@
-import {
-  type Clock,
-  type CommitInput,
-  memoryStorage,
-  normalizeEvent,
-  type Storage,
-  withProfileId,
-} from '@cx/core';
+import { type CommitInput, memoryStorage, normalizeEvent, type Storage, withProfileId } from '@cx/core';
 import { createSegmentEngine } from '@cx/segments';
 import type { Benchmark } from '../harness';
+import { startableClock } from '../work/startable-clock';
 
 const PROFILES = 1_000_000;
 const SPREAD_MS = 20_000;
 const WINDOW_MS = 60 * 60_000;
 const WORKSPACE = 'bench';
-
-/** A clock that stands still until `start()`, then runs in real time. */
-function startableClock(at: number) {
-  let startedAt: number | null = null;
-  const clock: Clock = { now: () => (startedAt === null ? at : at + (performance.now() - startedAt)) };
-  return { clock, start: () => (startedAt = performance.now()) };
-}
 
 /**
  * 1,000,000 profiles each hold a one-hour window ("viewed a product in the last hour"), their
