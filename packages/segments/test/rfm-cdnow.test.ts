@@ -2,7 +2,7 @@ import { memoryStorage, type Storage } from '@cx/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RFM_NONE } from '../src/rfm/migration-matrix';
 import { createRfm } from '../src/rfm/rfm-model';
-import { appendAll, type CdnowPurchase, cdnowEvents, DAY, readCdnow } from './fixtures/rfm-fixtures';
+import { appendAll, type CdnowPurchase, cdnowEvents, DAY, GRID, readCdnow } from './fixtures/rfm-fixtures';
 
 /*
  * The CDNOW sample (2,357 customers, 6,919 purchases, Jan 1997 – Jun 1998) scored by the model
@@ -13,14 +13,6 @@ import { appendAll, type CdnowPurchase, cdnowEvents, DAY, readCdnow } from './fi
 
 const WS = 'cdnow';
 const END = '1998-06-30';
-
-const GRID: Record<number, string[]> = {
-  5: ['New Customers', 'Potential Loyalist', 'Potential Loyalist', 'Champions', 'Champions'],
-  4: ['Promising', 'Potential Loyalist', 'Potential Loyalist', 'Loyal', 'Loyal'],
-  3: ['About to Sleep', 'About to Sleep', 'Need Attention', 'Loyal', 'Loyal'],
-  2: ['Lost', 'Lost', 'At Risk', 'At Risk', "Can't Lose Them"],
-  1: ['Lost', 'Lost', 'At Risk', 'At Risk', "Can't Lose Them"],
-};
 
 interface Expected {
   recencyDays: number;

@@ -3,17 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { RfmScore } from '../src/rfm/quintiles';
 import { DEFAULT_RFM_SEGMENTS, fmScore, type RfmSegmentsConfig, rfmSegmenter } from '../src/rfm/rfm-segments';
 import { scoreRfm } from '../src/rfm/score-rfm';
+import { GRID } from './fixtures/rfm-fixtures';
 
 const SCORES: RfmScore[] = [1, 2, 3, 4, 5];
-
-/** The default grid as a picture: rows R 5 → 1, columns FM 1 → 5. */
-const GRID: Record<number, string[]> = {
-  5: ['New Customers', 'Potential Loyalist', 'Potential Loyalist', 'Champions', 'Champions'],
-  4: ['Promising', 'Potential Loyalist', 'Potential Loyalist', 'Loyal', 'Loyal'],
-  3: ['About to Sleep', 'About to Sleep', 'Need Attention', 'Loyal', 'Loyal'],
-  2: ['Lost', 'Lost', 'At Risk', 'At Risk', "Can't Lose Them"],
-  1: ['Lost', 'Lost', 'At Risk', 'At Risk', "Can't Lose Them"],
-};
 
 function validationError(run: () => unknown): ValidationError {
   try {
