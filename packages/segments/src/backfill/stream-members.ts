@@ -1,5 +1,5 @@
 import type { CxEvent, Storage } from '@cx/core';
-import { compileComputedTrait } from '../computed/compile-computed-trait';
+import { compileVersionedTrait } from '../computed/compile-computed-trait';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
 import { orderDefinitions, referencedSegments } from '../definition/parse-definitions';
 import type { SegmentDefinition } from '../definition/segment-schema';
@@ -54,9 +54,7 @@ export async function streamMembers(
   ]);
   const model = buildModel(
     ordered.map((segment) => compileSegment(segment, `${segment.id}@stream`)),
-    [...context.computedTraits.values()].map((trait) =>
-      Object.assign(compileComputedTrait(trait), { version: 'stream' }),
-    ),
+    [...context.computedTraits.values()].map((trait) => compileVersionedTrait(trait, 'stream')),
   );
   // Events count for the profile at the end of their merge chain, resolved once per profile.
   const survivors = new Map<string, string>();

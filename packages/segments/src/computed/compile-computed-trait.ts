@@ -82,3 +82,15 @@ export function compileComputedTrait(definition: ComputedTraitDefinition): Compi
     },
   };
 }
+
+/** A compiled trait tagged with the version its per-profile states belong to. */
+export type VersionedComputedTrait = CompiledComputedTrait & { version: string };
+
+/** Compiles a computed trait for a model; states of another `version` are not read. */
+export const compileVersionedTrait = (
+  definition: ComputedTraitDefinition,
+  version: string,
+): VersionedComputedTrait => ({
+  ...compileComputedTrait(definition),
+  version,
+});

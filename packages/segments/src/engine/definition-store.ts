@@ -1,5 +1,5 @@
 import { newId, type Page, type Storage, type StoredDocument } from '@cx/core';
-import { type CompiledComputedTrait, compileComputedTrait } from '../computed/compile-computed-trait';
+import { compileVersionedTrait } from '../computed/compile-computed-trait';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
 import { orderDefinitions } from '../definition/parse-definitions';
 import type { SegmentDefinition } from '../definition/segment-schema';
@@ -81,11 +81,6 @@ export interface Models {
   pendingTraits: Set<string>;
 }
 
-const compileTrait = (definition: ComputedTraitDefinition, version: number) =>
-  Object.assign(compileComputedTrait(definition), { version: String(version) }) as CompiledComputedTrait & {
-    version: string;
-  };
-
 /** Compiles the stored definitions into the live and the next model. */
 export function compileModels(
   segments: readonly StoredSegment[],
@@ -108,7 +103,7 @@ export function compileModels(
     );
     return buildModel(
       compiled,
-      chosenTraits.map((t) => compileTrait(t.definition, t.version)),
+      chosenTraits.map((t) => compileVersionedTrait(t.definition, String(t.version))),
     );
   };
   return {

@@ -1,5 +1,5 @@
 import type { CxEvent } from '@cx/core';
-import { compileComputedTrait } from '../computed/compile-computed-trait';
+import { compileVersionedTrait } from '../computed/compile-computed-trait';
 import type { ComputedTraitDefinition } from '../definition/computed-trait-schema';
 import {
   orderDefinitions,
@@ -46,7 +46,7 @@ export function createMembershipEvaluator(options: MembershipEvaluatorOptions): 
   const ordered = orderDefinitions(options.segments.map(parseSegmentDefinition), traits);
   const model = buildModel(
     ordered.map((segment) => compileSegment(segment, `${segment.id}@memory`)),
-    traits.map((trait) => Object.assign(compileComputedTrait(trait), { version: 'memory' })),
+    traits.map((trait) => compileVersionedTrait(trait, 'memory')),
   );
   const states = new Map<string, ProfileSegmentState>();
   const stateOf = (profileId: string) => {

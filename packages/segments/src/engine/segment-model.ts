@@ -1,5 +1,5 @@
 import type { CxEvent } from '@cx/core';
-import type { CompiledComputedTrait } from '../computed/compile-computed-trait';
+import type { VersionedComputedTrait } from '../computed/compile-computed-trait';
 import { type CompiledSegment, evaluateNode } from './compile-segment';
 import { eventName } from './event-facts';
 import type { LeafContext } from './leaves/leaf';
@@ -12,7 +12,7 @@ import type { ProfileSegmentState } from './profile-state';
  */
 export interface SegmentModel {
   segments: CompiledSegment[];
-  traits: Map<string, CompiledComputedTrait & { version: string }>;
+  traits: Map<string, VersionedComputedTrait>;
   /** Event name → segments (by position in `segments`) and computed traits it changes. */
   byEvent: Map<string, { segments: number[]; traits: string[] }>;
   usesTraits: boolean;
@@ -21,7 +21,7 @@ export interface SegmentModel {
 /** Builds a model from compiled segments (dependency order) and computed traits. */
 export function buildModel(
   segments: CompiledSegment[],
-  traits: readonly (CompiledComputedTrait & { version: string })[],
+  traits: readonly VersionedComputedTrait[],
 ): SegmentModel {
   const byEvent = new Map<string, { segments: number[]; traits: string[] }>();
   const entry = (name: string) => {
@@ -56,7 +56,7 @@ export function leafStates(state: ProfileSegmentState, segment: CompiledSegment)
 }
 
 /** The state of a computed trait at its current version. */
-export function traitState(state: ProfileSegmentState, trait: CompiledComputedTrait & { version: string }) {
+export function traitState(state: ProfileSegmentState, trait: VersionedComputedTrait) {
   const held = state.c[trait.definition.id];
   return held !== undefined && held.v === trait.version ? held.st : undefined;
 }
