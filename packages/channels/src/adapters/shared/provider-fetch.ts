@@ -1,0 +1,56 @@
+import { ProviderRejectedError, ProviderUnavailableError } from '../../errors/delivery-errors';
+
+/** Options of {@link providerFetch}. */
+export interface ProviderFetchOptions extends RequestInit {
+  /** The adapter making the call, for its errors. */
+  adapter: string;
+  /** Gives up after this many ms (a {@link ProviderUnavailableError}); default 15 s. */
+  timeoutMs?: number;
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into ms from now. */
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * `fetch` for provider APIs with a timeout: a network error or a timeout is a
+ * {@link ProviderUnavailableError} (retry, then fail over); {@link expectOk} sorts the rest. Adapters that know their provider's error codes read the
+ * response themselves before handing it to `expectOk`.
+ */
+export async function providerFetch(url: string, options: ProviderFetchOptions): Promise<Response> {
+  const { adapter, timeoutMs = 15_000, signal, ...init } = options;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (cause) {
+    throw new ProviderUnavailableError({
+      adapter,
+      message: `could not reach ${new URL(url).host}: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+  return response;
+}
+
+/** Throws the right {@link DeliveryError} for a response that is not 2xx; returns it otherwise. */
+export async function expectOk(adapter: string, response: Response): Promise<Response> {
+  if (response.ok) return response;
+  const body = (await response.text().catch(() => '')).slice(0, 500);
+  const message = `${response.status} ${response.statusText}${body ? `: ${body}` : ''}`;
+  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+    const wait = retryAfterMs(response.headers.get('retry-after'));
+    throw new ProviderUnavailableError({
+      adapter,
+      message,
+      status: response.status,
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+    });
+  }
+  throw new ProviderRejectedError({ adapter, message, status: response.status });
+}
