@@ -32,3 +32,43 @@ export {
 } from './errors/delivery-errors';
 export { createLinkSigner, type LinkSigner, type LinkSignerOptions } from './links/link-signer';
 export { type TrackingLinks, type TrackingPayload, trackingLinks } from './links/tracking-links';
+export {
+  type MessageLinkBuilder,
+  messageLinks,
+  type PreferencesToken,
+  type ProfileToken,
+  tokenWorkspace,
+  type UnsubscribeToken,
+} from './links/message-links';
+export * from './consent';
+export * from './pressure';
+export * from './templates';
+export {
+  type Channels,
+  type ChannelsOptions,
+  createChannels,
+  type DispatcherOptions,
+} from './create-channels';
+export { type SendRequest, sendRequestSchema } from './outbox/send-request';
+export type { SendReceipt } from './outbox/enqueue-message';
+export { messageIdFor } from './outbox/message-id';
+export {
+  FINISHED_STATUSES,
+  MESSAGES_COLLECTION,
+  type MessageAttempt,
+  type MessageRecord,
+  type MessageStatus,
+  OUTBOX_QUEUE,
+} from './outbox/message-record';
+export { type RetryPolicy, retryDelayMs } from './outbox/retry-policy';
+export { CHANNELS_LIBRARY, MESSAGE_EVENTS, messageEvent } from './delivery/message-events';
+export { type RecordedDeliveries, recordDeliveryEvents } from './delivery/record-delivery-events';
+export { PROVIDER_INDEX_COLLECTION } from './delivery/provider-index';
+export { LEDGER_COLLECTION } from './ledger/contact-ledger';
+export {
+  createDeviceRegistry,
+  DEVICES_COLLECTION,
+  type DeviceRegistry,
+  type ProfileDevices,
+} from './recipients/device-registry';
+export { type RecipientTraits, resolveRecipient } from './recipients/resolve-recipient';

@@ -3,6 +3,7 @@ import {
   type ClaimedWork,
   createLocalBus,
   createWorker,
+  DeadLetter,
   isCxError,
   ManualClock,
   memoryStorage,
@@ -82,6 +83,27 @@ describe('createWorker', () => {
         lastError: 'Error: provider down (attempt 3)',
       }),
     ]);
+  });
+
+  it('dead-letters at once an item whose handler throws DeadLetter, with its reason', async () => {
+    const { clock, storage } = setup();
+    const worker = createWorker({
+      storage,
+      clock,
+      workspaceId: WS,
+      queue: Q,
+      maxAttempts: 5,
+      handler: async () => {
+        throw new DeadLetter('every provider refused the message');
+      },
+    });
+    await storage.work.schedule(WS, [{ queue: Q, key: 'k', dueAt: clock.now() }]);
+    expect(await worker.drain()).toBe(1);
+    expect(await storage.work.get(WS, Q, 'k')).toMatchObject({
+      state: 'dead',
+      attempts: 1,
+      lastError: 'every provider refused the message',
+    });
   });
 
   it("commits the handler's state together with the completion; a lost lease commits neither", async () => {

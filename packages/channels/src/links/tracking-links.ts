@@ -8,6 +8,8 @@ export interface TrackingPayload extends Record<string, unknown> {
   p: string;
   /** The link's target, for clicks. */
   u?: string;
+  /** Workspace id, when the links were made for one (the server finds the workspace by it). */
+  w?: string;
 }
 
 /** Builds the open-pixel and click-redirect URLs served by `@cx/server`. */
@@ -23,10 +25,11 @@ export interface TrackingLinks {
  * `/v1/channels/open/<token>` and `/v1/channels/click/<token>`. The token is signed, so a
  * tracking link cannot be turned into an open redirect or used to record events for someone else.
  */
-export function trackingLinks(baseUrl: string, signer: LinkSigner): TrackingLinks {
+export function trackingLinks(baseUrl: string, signer: LinkSigner, workspaceId?: string): TrackingLinks {
   const base = baseUrl.replace(/\/+$/, '');
+  const w = workspaceId === undefined ? {} : { w: workspaceId };
   return {
-    openPixel: (m, p) => `${base}/v1/channels/open/${signer.sign({ m, p })}`,
-    click: (m, p, u) => `${base}/v1/channels/click/${signer.sign({ m, p, u })}`,
+    openPixel: (m, p) => `${base}/v1/channels/open/${signer.sign({ m, p, ...w })}`,
+    click: (m, p, u) => `${base}/v1/channels/click/${signer.sign({ m, p, u, ...w })}`,
   };
 }

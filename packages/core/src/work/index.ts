@@ -1,3 +1,4 @@
+export { DeadLetter, isDeadLetter } from './dead-letter';
 export {
   CONSUMER_CHECKPOINTS,
   type ConsumerCheckpoint,

@@ -8,6 +8,7 @@ import type { CommitInput } from '../ports/commit';
 import type { Storage } from '../ports/storage';
 import { parseQueueName } from '../ports/work-inputs';
 import type { ClaimedWork } from '../ports/work-queue';
+import { isDeadLetter } from './dead-letter';
 import { createPollLoop, type IdleOptions } from './poll-loop';
 
 /** What a handler may ask for besides finishing its item. */
@@ -21,7 +22,8 @@ export interface WorkContext {
 /**
  * Processes one claimed item. Return nothing to complete it, or a {@link CommitInput} to
  * complete it in the same atomic commit as the state it changed and the work it scheduled.
- * Throw to fail it: it is retried with back-off, and dead-lettered after `maxAttempts`.
+ * Throw to fail it: it is retried with back-off, and dead-lettered after `maxAttempts`; throw a
+ * {@link DeadLetter} to dead-letter it at once.
  */
 export type WorkHandler<P = unknown> = (
   item: ClaimedWork<P>,
@@ -154,8 +156,12 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       outcome = await handler(item, context);
     } catch (error) {
       clearInterval(beat);
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (item.attempts >= maxAttempts) {
+      const message = isDeadLetter(error)
+        ? error.message
+        : error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error);
+      if (isDeadLetter(error) || item.attempts >= maxAttempts) {
         await storage.work.deadLetter(workspaceId, claim, { reason: message });
       } else {
         await storage.work.retry(workspaceId, claim, {

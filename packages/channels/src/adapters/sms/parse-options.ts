@@ -1,0 +1,25 @@
+import { ConfigError, formatPath } from '@cx/core';
+import type { z } from 'zod';
+
+/**
+ * Parses an adapter's options, turning a zod failure into a `ConfigError` that names each bad
+ * option: a wrong option is a setup mistake, found when the adapter is made, not on the first send.
+ *
+ * @example
+ * ```ts
+ * const config = parseAdapterOptions(z.object({ url: z.url() }), options, 'httpSms');
+ * // ConfigError: httpSms options: url: Invalid URL
+ * ```
+ */
+export function parseAdapterOptions<S extends z.ZodType>(
+  schema: S,
+  options: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .map((issue) => (issue.path.length > 0 ? `${formatPath(issue.path)}: ${issue.message}` : issue.message))
+    .join('; ');
+  throw new ConfigError(`${what} options: ${problems}`, { cause: result.error });
+}

@@ -1,0 +1,128 @@
+import { type Clock, isCxError, NotFoundError, type ProfileRecord, type Storage, ValidationError } from '@cx/core';
+import type { ChannelKind } from '../contract/channel-kind';
+import type { MessageContent } from '../contract/outbound-message';
+import type { MessageLinkBuilder } from '../links/message-links';
+import type { TemplateDefinition, TemplateRenderer, TemplateStore } from '../templates';
+import { messageIdFor } from './message-id';
+import { MESSAGES_COLLECTION, type MessageRecord, OUTBOX_QUEUE, type MessageStatus } from './message-record';
+import type { SendRequest } from './send-request';
+
+/** What {@link Channels.send} did. */
+export interface SendReceipt {
+  /** The message's deterministic id. */
+  messageId: string;
+  /** Where it stands now. */
+  status: MessageStatus;
+  /** True when this source, step and profile had already enqueued it: nothing new was queued. */
+  duplicate: boolean;
+}
+
+/** What enqueueing needs. */
+export interface EnqueueContext {
+  storage: Storage;
+  workspaceId: string;
+  clock: Clock;
+  templates: TemplateStore;
+  renderer: TemplateRenderer;
+  links: MessageLinkBuilder | undefined;
+  defaultLocale: string;
+  defaultTimezone: string;
+  knownTopics: ReadonlySet<string>;
+}
+
+async function canonical(storage: Storage, workspaceId: string, profileId: string): Promise<ProfileRecord> {
+  let profile = await storage.profiles.get(workspaceId, profileId);
+  for (let hops = 0; profile?.mergedInto && hops < 16; hops++) {
+    profile = await storage.profiles.get(workspaceId, profile.mergedInto);
+  }
+  if (!profile) throw new NotFoundError(`profile ${profileId} does not exist`);
+  return profile;
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/**
+ * Renders the message for every channel of its chain, then stores it and schedules it in one
+ * commit. Rendering first means a missing variable is a `TemplateRenderError` here, before
+ * anything is stored or sent; the deterministic id means a second enqueue of the same source,
+ * step and profile returns the first.
+ */
+export async function enqueueMessage(context: EnqueueContext, request: SendRequest): Promise<SendReceipt> {
+  const { storage, workspaceId, clock } = context;
+  const messageId = messageIdFor(request);
+  const existing = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
+  if (existing) return { messageId, status: existing.value.status, duplicate: true };
+
+  const category = request.category ?? 'marketing';
+  if (request.topic !== undefined && context.knownTopics.size > 0 && !context.knownTopics.has(request.topic)) {
+    throw new ValidationError(`send request: topic: unknown topic ${request.topic}`, [
+      { path: 'topic', message: `unknown topic ${request.topic}`, code: 'custom' },
+    ]);
+  }
+  if (category === 'marketing' && request.channels.includes('email') && !context.links) {
+    throw new ValidationError(
+      'send request: marketing email needs a one-click unsubscribe link: configure `links` in createChannels',
+      [{ path: 'category', message: 'marketing email without unsubscribe links', code: 'custom' }],
+    );
+  }
+  const profile = await canonical(storage, workspaceId, request.profileId);
+  const locale = request.locale ?? text(profile.traits.locale) ?? context.defaultLocale;
+  const timezone = text(profile.traits.timezone) ?? context.defaultTimezone;
+  const now = clock.now();
+
+  const contents: Partial<Record<ChannelKind, MessageContent>> = {};
+  // The links of the first channel are the ones the message carries; unsubscribing through them
+  // leaves that channel (or the topic on it).
+  const links = context.links?.forMessage({
+    profileId: profile.id,
+    channel: request.channels[0] as ChannelKind,
+    messageId,
+    ...(request.topic === undefined ? {} : { topic: request.topic }),
+  });
+  for (const channel of request.channels) {
+    const given = request.templates[channel] as string | TemplateDefinition;
+    const template = typeof given === 'string' ? await context.templates.get(given) : given;
+    const rendered = await context.renderer.render(
+      template,
+      {
+        profile: { id: profile.id, traits: profile.traits },
+        ...(request.event === undefined ? {} : { event: request.event }),
+        data: request.data ?? {},
+        message: { id: messageId, links: links ?? {} },
+      },
+      { locale, timezone },
+    );
+    contents[channel] = rendered.content;
+  }
+
+  const record: MessageRecord = {
+    id: messageId,
+    source: request.source,
+    step: request.step,
+    profileId: profile.id,
+    category,
+    ...(request.topic === undefined ? {} : { topic: request.topic }),
+    chain: request.channels,
+    contents,
+    ...(links === undefined ? {} : { links }),
+    ...(request.push === undefined ? {} : { push: request.push }),
+    locale,
+    timezone,
+    status: 'queued',
+    route: { channel: 0, provider: 0, attempt: 0 },
+    history: [],
+    createdAt: new Date(now).toISOString(),
+  };
+  try {
+    await storage.commit(workspaceId, {
+      documents: [{ collection: MESSAGES_COLLECTION, key: messageId, value: record, expectedVersion: 0 }],
+      schedule: [{ queue: OUTBOX_QUEUE, key: messageId, dueAt: request.sendAt ?? now, payload: {} }],
+    });
+  } catch (error) {
+    // Another caller enqueued the same message between our read and our commit.
+    if (!isCxError(error, 'CONFLICT')) throw error;
+    const winner = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
+    return { messageId, status: winner?.value.status ?? 'queued', duplicate: true };
+  }
+  return { messageId, status: 'queued', duplicate: false };
+}

@@ -1,0 +1,4 @@
+import { runChannelConformance } from '../../src/testing';
+import { openWebPushHarness } from './support/web-push-harness';
+
+runChannelConformance({ name: 'webPush', open: openWebPushHarness });
