@@ -16,12 +16,12 @@ import {
   workspaceIdSchema,
 } from '@cx/core';
 import { z } from 'zod';
-import type { ChannelAdapter, WebhookRequest } from './contract/channel-adapter';
-import { CHANNEL_KINDS, type ChannelKind } from './contract/channel-kind';
 import type { ContactPreferences } from './consent/contact-preferences';
 import type { PreferenceChangeInput } from './consent/preference-change';
 import { createPreferenceStore, type PreferenceStore } from './consent/preference-store';
 import { type SubscriptionTopic, subscriptionTopicsSchema } from './consent/subscription-topics';
+import type { ChannelAdapter, WebhookRequest } from './contract/channel-adapter';
+import { CHANNEL_KINDS, type ChannelKind } from './contract/channel-kind';
 import { type RecordedDeliveries, recordDeliveryEvents } from './delivery/record-delivery-events';
 import { readLedger } from './ledger/contact-ledger';
 import { createLinkSigner, type LinkSigner } from './links/link-signer';
@@ -59,7 +59,12 @@ export interface ChannelsOptions {
    * Where `@cx/server` is reachable, and the secret that signs unsubscribe, preference and tracking
    * links. Required for marketing email (RFC 8058 one-click unsubscribe).
    */
-  links?: { baseUrl: string; secret?: string | readonly string[]; signer?: LinkSigner; unsubscribeMailto?: string };
+  links?: {
+    baseUrl: string;
+    secret?: string | readonly string[];
+    signer?: LinkSigner;
+    unsubscribeMailto?: string;
+  };
   retry?: RetryPolicy;
   /** The locale, currency and time zone of people whose profile has none; defaults `en-US`, `USD`, `UTC`. */
   defaults?: { locale?: string; currency?: string; timezone?: string };
@@ -126,13 +131,18 @@ export interface Channels {
   /** The signed links, when `links` is configured. */
   links: (MessageLinkBuilder & { tracking: TrackingLinks }) | undefined;
   /** One-click unsubscribe from a signed link: leaves the link's topic or channel. */
-  unsubscribe(token: string, source?: string): Promise<{ profileId: string; channel: ChannelKind; topic?: string }>;
+  unsubscribe(
+    token: string,
+    source?: string,
+  ): Promise<{ profileId: string; channel: ChannelKind; topic?: string }>;
   /** Records an open from a tracking pixel's token. */
   trackOpen(token: string): Promise<void>;
   /** Records a click from a tracking link's token and returns where to send the browser. */
   trackClick(token: string): Promise<string>;
   /** The preferences a preference-page token opens. */
-  preferencesFor(token: string): Promise<{ profileId: string; preferences: ContactPreferences; topics: readonly SubscriptionTopic[] }>;
+  preferencesFor(
+    token: string,
+  ): Promise<{ profileId: string; preferences: ContactPreferences; topics: readonly SubscriptionTopic[] }>;
   /** Applies changes made on the preference page. */
   updatePreferences(token: string, changes: readonly PreferenceChangeInput[]): Promise<ContactPreferences>;
 }
@@ -191,15 +201,19 @@ export function createChannels(options: ChannelsOptions): Channels {
   const clock = options.clock ?? systemClock;
   const adapters = new Map<string, ChannelAdapter>();
   for (const adapter of options.adapters) {
-    if (adapters.has(adapter.id)) throw new ConfigError(`channels options: two adapters have the id ${adapter.id}`);
+    if (adapters.has(adapter.id))
+      throw new ConfigError(`channels options: two adapters have the id ${adapter.id}`);
     adapters.set(adapter.id, adapter);
   }
   const routes = new Map<ChannelKind, string[]>();
-  for (const adapter of options.adapters) routes.set(adapter.channel, [...(routes.get(adapter.channel) ?? []), adapter.id]);
+  for (const adapter of options.adapters)
+    routes.set(adapter.channel, [...(routes.get(adapter.channel) ?? []), adapter.id]);
   for (const [channel, ids] of Object.entries(options.providers ?? {}) as [ChannelKind, string[]][]) {
     for (const id of ids) {
       if (adapters.get(id)?.channel !== channel) {
-        throw new ConfigError(`channels options: providers.${channel} names ${id}, which is not a ${channel} adapter`);
+        throw new ConfigError(
+          `channels options: providers.${channel} names ${id}, which is not a ${channel} adapter`,
+        );
       }
     }
     routes.set(channel, [...ids]);
@@ -211,7 +225,10 @@ export function createChannels(options: ChannelsOptions): Channels {
     currency: options.defaults?.currency ?? 'USD',
     timezone: options.defaults?.timezone ?? 'UTC',
   };
-  const pressure = createPressurePolicy({ defaultTimezone: defaults.timezone, ...(options.pressure ?? { rules: [] }) });
+  const pressure = createPressurePolicy({
+    defaultTimezone: defaults.timezone,
+    ...(options.pressure ?? { rules: [] }),
+  });
   // Keep five weeks of sends at least, so "this week" and "the last 30 days" can always be answered.
   const horizon = Math.max(ledgerHorizonMs(pressure), 35 * 86_400_000);
   const preferences = createPreferenceStore({ storage, workspaceId, clock, topics: topicMap });
@@ -240,7 +257,9 @@ export function createChannels(options: ChannelsOptions): Channels {
             baseUrl: options.links.baseUrl,
             signer,
             workspaceId,
-            ...(options.links.unsubscribeMailto ? { unsubscribeMailto: options.links.unsubscribeMailto } : {}),
+            ...(options.links.unsubscribeMailto
+              ? { unsubscribeMailto: options.links.unsubscribeMailto }
+              : {}),
           }),
           tracking: trackingLinks(options.links.baseUrl, signer, workspaceId),
         }
@@ -256,7 +275,13 @@ export function createChannels(options: ChannelsOptions): Channels {
     }
     return payload;
   };
-  const deliveryContext = (source: string) => ({ storage, workspaceId, preferences, source, now: () => clock.now() });
+  const deliveryContext = (source: string) => ({
+    storage,
+    workspaceId,
+    preferences,
+    source,
+    now: () => clock.now(),
+  });
 
   const handler = dispatchMessage({
     storage,
@@ -315,17 +340,38 @@ export function createChannels(options: ChannelsOptions): Channels {
       });
     },
     async message(messageId) {
-      const document = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
+      const document = await storage.documents.get<MessageRecord>(
+        workspaceId,
+        MESSAGES_COLLECTION,
+        messageId,
+      );
       return document?.value ?? null;
     },
     async retry(messageId) {
-      const document = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
+      const document = await storage.documents.get<MessageRecord>(
+        workspaceId,
+        MESSAGES_COLLECTION,
+        messageId,
+      );
       if (!document) throw new NotFoundError(`message ${messageId} does not exist`);
-      const record = { ...document.value, status: 'queued' as const, route: { channel: 0, provider: 0, attempt: 0 } };
+      const record = {
+        ...document.value,
+        status: 'queued' as const,
+        route: { channel: 0, provider: 0, attempt: 0 },
+      };
       delete (record as Partial<MessageRecord>).decision;
       await storage.commit(workspaceId, {
-        documents: [{ collection: MESSAGES_COLLECTION, key: messageId, value: record, expectedVersion: document.version }],
-        schedule: [{ queue: OUTBOX_QUEUE, key: messageId, dueAt: clock.now(), payload: {}, ifExists: 'replace' }],
+        documents: [
+          {
+            collection: MESSAGES_COLLECTION,
+            key: messageId,
+            value: record,
+            expectedVersion: document.version,
+          },
+        ],
+        schedule: [
+          { queue: OUTBOX_QUEUE, key: messageId, dueAt: clock.now(), payload: {}, ifExists: 'replace' },
+        ],
       });
     },
     outbox: {
@@ -349,7 +395,8 @@ export function createChannels(options: ChannelsOptions): Channels {
         readLedger(storage, workspaceId, profileId),
         storage.profiles.get(workspaceId, profileId),
       ]);
-      const timezone = typeof profile?.traits.timezone === 'string' ? profile.traits.timezone : defaults.timezone;
+      const timezone =
+        typeof profile?.traits.timezone === 'string' ? profile.traits.timezone : defaults.timezone;
       return contactSummary(ledger.entries, { period, now: clock.now(), timezone });
     },
     preferences,
@@ -359,11 +406,13 @@ export function createChannels(options: ChannelsOptions): Channels {
     async preview(input) {
       const profile = await storage.profiles.get(workspaceId, input.profileId);
       if (!profile) throw new NotFoundError(`profile ${input.profileId} does not exist`);
-      const template = typeof input.template === 'string' ? await templates.get(input.template) : input.template;
+      const template =
+        typeof input.template === 'string' ? await templates.get(input.template) : input.template;
       if (!template) throw new NotFoundError('no template given');
       const locale =
         input.locale ?? (typeof profile.traits.locale === 'string' ? profile.traits.locale : defaults.locale);
-      const timezone = typeof profile.traits.timezone === 'string' ? profile.traits.timezone : defaults.timezone;
+      const timezone =
+        typeof profile.traits.timezone === 'string' ? profile.traits.timezone : defaults.timezone;
       const rendered = await renderer.render(
         template,
         {
@@ -372,7 +421,9 @@ export function createChannels(options: ChannelsOptions): Channels {
           data: input.data ?? {},
           message: {
             id: 'preview',
-            links: links?.forMessage({ profileId: profile.id, channel: input.channel, messageId: 'preview' }) ?? {},
+            links:
+              links?.forMessage({ profileId: profile.id, channel: input.channel, messageId: 'preview' }) ??
+              {},
           },
         },
         { locale, timezone },
@@ -393,21 +444,38 @@ export function createChannels(options: ChannelsOptions): Channels {
         payload.t === undefined
           ? { op: 'unsubscribe', channel: payload.c }
           : { op: 'unsubscribe', channel: payload.c, topic: payload.t };
-      if (payload.m !== undefined && (await storage.documents.get(workspaceId, MESSAGES_COLLECTION, payload.m))) {
+      if (
+        payload.m !== undefined &&
+        (await storage.documents.get(workspaceId, MESSAGES_COLLECTION, payload.m))
+      ) {
         // Recording the event applies the same change, in the same commit.
         await recordDeliveryEvents(deliveryContext(source), undefined, [
-          { type: 'unsubscribed', messageId: payload.m, at: new Date(clock.now()).toISOString(), providerEventId: 'link' },
+          {
+            type: 'unsubscribed',
+            messageId: payload.m,
+            at: new Date(clock.now()).toISOString(),
+            providerEventId: 'link',
+          },
         ]);
       } else {
         await preferences.change(payload.p, [change], source);
       }
-      return { profileId: payload.p, channel: payload.c, ...(payload.t === undefined ? {} : { topic: payload.t }) };
+      return {
+        profileId: payload.p,
+        channel: payload.c,
+        ...(payload.t === undefined ? {} : { topic: payload.t }),
+      };
     },
     async trackOpen(token) {
       const { signer: verify } = requireLinks();
       const payload = readTracking(verify, token);
       await recordDeliveryEvents(deliveryContext('tracking'), undefined, [
-        { type: 'opened', messageId: payload.m, at: new Date(clock.now()).toISOString(), providerEventId: 'pixel' },
+        {
+          type: 'opened',
+          messageId: payload.m,
+          at: new Date(clock.now()).toISOString(),
+          providerEventId: 'pixel',
+        },
       ]);
     },
     async trackClick(token) {

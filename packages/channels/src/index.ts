@@ -1,5 +1,6 @@
 export { expectOk, type ProviderFetchOptions, providerFetch } from './adapters/shared/provider-fetch';
 export { validateMessage } from './adapters/shared/validate-message';
+export * from './consent';
 export type { ChannelAdapter, SendOptions, SendResult, WebhookRequest } from './contract/channel-adapter';
 export {
   CHANNEL_KINDS,
@@ -21,6 +22,15 @@ export {
   recipientSchema,
 } from './contract/outbound-message';
 export {
+  type Channels,
+  type ChannelsOptions,
+  createChannels,
+  type DispatcherOptions,
+} from './create-channels';
+export { CHANNELS_LIBRARY, MESSAGE_EVENTS, messageEvent } from './delivery/message-events';
+export { PROVIDER_INDEX_COLLECTION } from './delivery/provider-index';
+export { type RecordedDeliveries, recordDeliveryEvents } from './delivery/record-delivery-events';
+export {
   DeliveryError,
   type DeliveryErrorOptions,
   isDeliveryError,
@@ -30,8 +40,8 @@ export {
   type UnreachableReason,
   WebhookSignatureError,
 } from './errors/delivery-errors';
+export { LEDGER_COLLECTION } from './ledger/contact-ledger';
 export { createLinkSigner, type LinkSigner, type LinkSignerOptions } from './links/link-signer';
-export { type TrackingLinks, type TrackingPayload, trackingLinks } from './links/tracking-links';
 export {
   type MessageLinkBuilder,
   messageLinks,
@@ -40,16 +50,7 @@ export {
   tokenWorkspace,
   type UnsubscribeToken,
 } from './links/message-links';
-export * from './consent';
-export * from './pressure';
-export * from './templates';
-export {
-  type Channels,
-  type ChannelsOptions,
-  createChannels,
-  type DispatcherOptions,
-} from './create-channels';
-export { type SendRequest, sendRequestSchema } from './outbox/send-request';
+export { type TrackingLinks, type TrackingPayload, trackingLinks } from './links/tracking-links';
 export type { SendReceipt } from './outbox/enqueue-message';
 export { messageIdFor } from './outbox/message-id';
 export {
@@ -61,10 +62,8 @@ export {
   OUTBOX_QUEUE,
 } from './outbox/message-record';
 export { type RetryPolicy, retryDelayMs } from './outbox/retry-policy';
-export { CHANNELS_LIBRARY, MESSAGE_EVENTS, messageEvent } from './delivery/message-events';
-export { type RecordedDeliveries, recordDeliveryEvents } from './delivery/record-delivery-events';
-export { PROVIDER_INDEX_COLLECTION } from './delivery/provider-index';
-export { LEDGER_COLLECTION } from './ledger/contact-ledger';
+export { type SendRequest, sendRequestSchema } from './outbox/send-request';
+export * from './pressure';
 export {
   createDeviceRegistry,
   DEVICES_COLLECTION,
@@ -72,3 +71,4 @@ export {
   type ProfileDevices,
 } from './recipients/device-registry';
 export { type RecipientTraits, resolveRecipient } from './recipients/resolve-recipient';
+export * from './templates';

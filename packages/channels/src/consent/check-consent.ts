@@ -42,7 +42,11 @@ export function checkConsent(
   const channel = preferences.channels[request.channel];
   if (channel?.suppressed) {
     const { reason, source, at } = channel.suppressed;
-    return { allowed: false, rule: 'suppressed', reason: `${request.channel} suppressed: ${reason} (${source}, ${at})` };
+    return {
+      allowed: false,
+      rule: 'suppressed',
+      reason: `${request.channel} suppressed: ${reason} (${source}, ${at})`,
+    };
   }
   const topic = request.topic === undefined ? undefined : topics.get(request.topic);
   if (topic?.channels && !topic.channels.includes(request.channel)) {
@@ -55,7 +59,11 @@ export function checkConsent(
   if (request.category === 'transactional') return { allowed: true };
   if (preferences.unsubscribedAll) {
     const { source, at } = preferences.unsubscribedAll;
-    return { allowed: false, rule: 'unsubscribed-all', reason: `unsubscribed from all marketing (${source}, ${at})` };
+    return {
+      allowed: false,
+      rule: 'unsubscribed-all',
+      reason: `unsubscribed from all marketing (${source}, ${at})`,
+    };
   }
   if (channel?.unsubscribed) {
     const { source, at } = channel.unsubscribed;

@@ -7,7 +7,11 @@ export {
   type Suppression,
   type SuppressionReason,
 } from './contact-preferences';
-export { applyPreferenceChange, type PreferenceChangeInput, preferenceChangeSchema } from './preference-change';
+export {
+  applyPreferenceChange,
+  type PreferenceChangeInput,
+  preferenceChangeSchema,
+} from './preference-change';
 export {
   createPreferenceStore,
   PREFERENCES_COLLECTION,

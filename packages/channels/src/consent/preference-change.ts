@@ -14,8 +14,16 @@ export type PreferenceChangeInput =
 
 /** zod schema of {@link PreferenceChangeInput}. */
 export const preferenceChangeSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('unsubscribe'), channel: channelKindSchema.optional(), topic: z.string().min(1).optional() }),
-  z.object({ op: z.literal('subscribe'), channel: channelKindSchema.optional(), topic: z.string().min(1).optional() }),
+  z.object({
+    op: z.literal('unsubscribe'),
+    channel: channelKindSchema.optional(),
+    topic: z.string().min(1).optional(),
+  }),
+  z.object({
+    op: z.literal('subscribe'),
+    channel: channelKindSchema.optional(),
+    topic: z.string().min(1).optional(),
+  }),
   z.object({
     op: z.literal('suppress'),
     channel: channelKindSchema,

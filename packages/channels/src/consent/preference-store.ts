@@ -2,7 +2,11 @@ import { type Clock, isCxError, parseOrThrow, type Storage } from '@cx/core';
 import { z } from 'zod';
 import { CHANNEL_KINDS, type ChannelKind } from '../contract/channel-kind';
 import { type ContactPreferences, emptyPreferences } from './contact-preferences';
-import { applyPreferenceChange, type PreferenceChangeInput, preferenceChangeSchema } from './preference-change';
+import {
+  applyPreferenceChange,
+  type PreferenceChangeInput,
+  preferenceChangeSchema,
+} from './preference-change';
 import type { SubscriptionTopic } from './subscription-topics';
 
 /** The collection that keeps one preferences document per profile. */
@@ -19,7 +23,11 @@ export interface StoredPreferences {
 export interface PreferenceStore {
   get(profileId: string): Promise<StoredPreferences>;
   /** Applies changes in order, atomically; `source` says who asked (`one-click`, `preference-page`, `api`). */
-  change(profileId: string, changes: readonly PreferenceChangeInput[], source: string): Promise<ContactPreferences>;
+  change(
+    profileId: string,
+    changes: readonly PreferenceChangeInput[],
+    source: string,
+  ): Promise<ContactPreferences>;
   /**
    * The document write for `changes` on top of `current`, for callers that commit it together with
    * other state (a bounce webhook writes the suppression and the delivery event at once).
@@ -51,7 +59,11 @@ export function createPreferenceStore(options: {
 
   const get = async (profileId: string): Promise<StoredPreferences> => {
     parseOrThrow(profileIdSchema, profileId, 'profileId');
-    const document = await storage.documents.get<ContactPreferences>(workspaceId, PREFERENCES_COLLECTION, profileId);
+    const document = await storage.documents.get<ContactPreferences>(
+      workspaceId,
+      PREFERENCES_COLLECTION,
+      profileId,
+    );
     return document
       ? { preferences: document.value, version: document.version }
       : { preferences: emptyPreferences(), version: 0 };

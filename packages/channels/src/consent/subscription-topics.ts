@@ -32,7 +32,11 @@ export const subscriptionTopicsSchema = z
     const seen = new Set<string>();
     topics.forEach((topic, index) => {
       if (seen.has(topic.id)) {
-        context.addIssue({ code: 'custom', path: [index, 'id'], message: `topic ${topic.id} is defined twice` });
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `topic ${topic.id} is defined twice`,
+        });
       }
       seen.add(topic.id);
     });

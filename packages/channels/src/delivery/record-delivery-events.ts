@@ -1,7 +1,7 @@
 import { type CxEvent, isCxError, type ProfileRecord, type PutDocumentInput, type Storage } from '@cx/core';
-import type { DeliveryEvent, DeliveryEventType } from '../contract/delivery-event';
 import type { PreferenceChangeInput } from '../consent/preference-change';
 import type { PreferenceStore } from '../consent/preference-store';
+import type { DeliveryEvent, DeliveryEventType } from '../contract/delivery-event';
 import { MESSAGES_COLLECTION, type MessageRecord, type MessageStatus } from '../outbox/message-record';
 import { messageEvent } from './message-events';
 import { PROVIDER_INDEX_COLLECTION, providerIndexKey } from './provider-index';
@@ -76,7 +76,11 @@ export async function recordDeliveryEvents(
       continue;
     }
     for (let attempt = 0; ; attempt++) {
-      const document = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
+      const document = await storage.documents.get<MessageRecord>(
+        workspaceId,
+        MESSAGES_COLLECTION,
+        messageId,
+      );
       const profile: ProfileRecord | null = document
         ? await storage.profiles.get(workspaceId, document.value.profileId)
         : null;
@@ -105,7 +109,14 @@ export async function recordDeliveryEvents(
         ...(event.reason === undefined ? {} : { reason: event.reason }),
       };
       const dedupe = event.providerEventId ?? `${event.at}\u0000${event.url ?? ''}`;
-      const cxEvent: CxEvent = messageEvent(profile, record, event.type, Number.isNaN(at) ? context.now() : at, properties, dedupe);
+      const cxEvent: CxEvent = messageEvent(
+        profile,
+        record,
+        event.type,
+        Number.isNaN(at) ? context.now() : at,
+        properties,
+        dedupe,
+      );
       try {
         await storage.commit(workspaceId, { documents: writes, events: [cxEvent] });
         outcome.recorded += 1;

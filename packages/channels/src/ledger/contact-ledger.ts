@@ -11,9 +11,19 @@ export interface StoredLedger {
 }
 
 /** The sends recorded for a profile. */
-export async function readLedger(storage: Storage, workspaceId: string, profileId: string): Promise<StoredLedger> {
-  const document = await storage.documents.get<{ entries: LedgerEntry[] }>(workspaceId, LEDGER_COLLECTION, profileId);
-  return document ? { entries: document.value.entries, version: document.version } : { entries: [], version: 0 };
+export async function readLedger(
+  storage: Storage,
+  workspaceId: string,
+  profileId: string,
+): Promise<StoredLedger> {
+  const document = await storage.documents.get<{ entries: LedgerEntry[] }>(
+    workspaceId,
+    LEDGER_COLLECTION,
+    profileId,
+  );
+  return document
+    ? { entries: document.value.entries, version: document.version }
+    : { entries: [], version: 0 };
 }
 
 /**

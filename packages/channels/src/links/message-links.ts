@@ -38,7 +38,12 @@ export interface ProfileToken {
 /** Builds and reads the signed links a message carries, served by `@cx/server`. */
 export interface MessageLinkBuilder {
   /** The links for one message: one-click unsubscribe (RFC 8058), mailto, preference page. */
-  forMessage(input: { profileId: string; channel: ChannelKind; topic?: string; messageId: string }): MessageLinks;
+  forMessage(input: {
+    profileId: string;
+    channel: ChannelKind;
+    topic?: string;
+    messageId: string;
+  }): MessageLinks;
   /** The preference page of a person. */
   preferencesUrl(profileId: string): string;
   /** A token for `/v1/me/…` acting as the person (the inbox, push subscriptions). */

@@ -1,8 +1,8 @@
 import type { Clock, Storage } from '@cx/core';
-import type { ChannelAdapter } from '../contract/channel-adapter';
-import type { ChannelKind } from '../contract/channel-kind';
 import type { PreferenceStore } from '../consent/preference-store';
 import type { SubscriptionTopic } from '../consent/subscription-topics';
+import type { ChannelAdapter } from '../contract/channel-adapter';
+import type { ChannelKind } from '../contract/channel-kind';
 import type { PressurePolicy } from '../pressure';
 import type { DeviceRegistry } from '../recipients/device-registry';
 import type { RecipientTraits } from '../recipients/resolve-recipient';

@@ -7,14 +7,14 @@ import {
   type ProfileRecord,
   type PutDocumentInput,
 } from '@cx/core';
+import { checkConsent } from '../consent/check-consent';
 import type { SendResult } from '../contract/channel-adapter';
 import type { ChannelKind } from '../contract/channel-kind';
 import type { OutboundMessage, Recipient } from '../contract/outbound-message';
-import { checkConsent } from '../consent/check-consent';
-import { isDeliveryError, RecipientUnreachableError } from '../errors/delivery-errors';
-import { ledgerWrite, readLedger } from '../ledger/contact-ledger';
 import { messageEvent } from '../delivery/message-events';
 import { providerIndexWrite } from '../delivery/provider-index';
+import { isDeliveryError, RecipientUnreachableError } from '../errors/delivery-errors';
+import { ledgerWrite, readLedger } from '../ledger/contact-ledger';
 import { resolveRecipient } from '../recipients/resolve-recipient';
 import type { DispatchContext } from './dispatch-context';
 import {
@@ -79,13 +79,21 @@ export function dispatchMessage(context: DispatchContext) {
     const at = new Date(now).toISOString();
     const profile = await canonicalProfile(context, record.profileId);
     const turn = new Turn(context, record, document.version, now, at);
-    if (!profile) return turn.finish('dropped', { rule: 'profile-deleted', reason: 'the profile no longer exists' });
+    if (!profile)
+      return turn.finish('dropped', { rule: 'profile-deleted', reason: 'the profile no longer exists' });
 
     const channel = record.chain[record.route.channel] as ChannelKind;
-    const devices = channel === 'web-push' || channel === 'mobile-push' ? await context.devices.get(profile.id) : undefined;
+    const devices =
+      channel === 'web-push' || channel === 'mobile-push' ? await context.devices.get(profile.id) : undefined;
     const recipient = resolveRecipient(profile, devices?.devices, channel, context.recipientTraits);
     if (!recipient) {
-      return turn.fallback(profile, channel, undefined, 'no-address', `the profile has no ${channel} address`);
+      return turn.fallback(
+        profile,
+        channel,
+        undefined,
+        'no-address',
+        `the profile has no ${channel} address`,
+      );
     }
 
     if (record.status !== 'sending') {
@@ -95,50 +103,54 @@ export function dispatchMessage(context: DispatchContext) {
         category: record.category,
         ...(record.topic === undefined ? {} : { topic: record.topic }),
       });
-      if (!consent.allowed) return turn.fallback(profile, channel, undefined, consent.rule, consent.reason, 'suppressed');
+      if (!consent.allowed)
+        return turn.fallback(profile, channel, undefined, consent.rule, consent.reason, 'suppressed');
 
-      const ledger = await readLedger(storage, workspaceId, profile.id);
-      const decision = context.pressure.decide(
-        ledger.entries.filter((entry) => entry.id !== record.id),
-        {
+      // Two messages to one person race for the same ledger: the loser reads it again and decides
+      // afresh, so a cap is never passed twice and nobody waits for a back-off.
+      for (let round = 0; ; round++) {
+        const ledger = await readLedger(storage, workspaceId, profile.id);
+        const decision = context.pressure.decide(
+          ledger.entries.filter((entry) => entry.id !== record.id),
+          {
+            channel,
+            category: record.category,
+            ...(record.topic === undefined ? {} : { topic: record.topic }),
+            timezone: recipient.timezone ?? context.defaultTimezone,
+          },
+          now,
+        );
+        if (decision.action === 'hold')
+          return turn.hold(channel, decision.until, decision.rule, decision.reason);
+        if (decision.action === 'drop') {
+          return turn.finish(
+            'dropped',
+            { rule: decision.rule, reason: decision.reason },
+            { channel, rule: decision.rule },
+            profile,
+          );
+        }
+        // Reserve the send before making it: the cap counts it even if we crash mid-send.
+        turn.record.status = 'sending';
+        const entry = {
+          id: record.id,
           channel,
           category: record.category,
+          at: now,
           ...(record.topic === undefined ? {} : { topic: record.topic }),
-          timezone: recipient.timezone ?? context.defaultTimezone,
-        },
-        now,
-      );
-      if (decision.action === 'hold') return turn.hold(channel, decision.until, decision.rule, decision.reason);
-      if (decision.action === 'drop') {
-        return turn.finish(
-          'dropped',
-          { rule: decision.rule, reason: decision.reason },
-          { channel, rule: decision.rule },
-          profile,
-        );
+        };
+        try {
+          await storage.commit(workspaceId, {
+            documents: [
+              turn.recordWrite(),
+              ledgerWrite(profile.id, ledger, { add: entry }, now, context.ledgerHorizonMs),
+            ],
+          });
+          break;
+        } catch (error) {
+          if (!isCxError(error, 'CONFLICT') || round >= 8) throw error;
+        }
       }
-      // Reserve the send before making it: the cap counts it even if we crash mid-send.
-      turn.record.status = 'sending';
-      await storage.commit(workspaceId, {
-        documents: [
-          turn.recordWrite(),
-          ledgerWrite(
-            profile.id,
-            ledger,
-            {
-              add: {
-                id: record.id,
-                channel,
-                category: record.category,
-                at: now,
-                ...(record.topic === undefined ? {} : { topic: record.topic }),
-              },
-            },
-            now,
-            context.ledgerHorizonMs,
-          ),
-        ],
-      });
       turn.version += 1;
     }
 
@@ -187,7 +199,12 @@ class Turn {
   }
 
   recordWrite(): PutDocumentInput<MessageRecord> {
-    return { collection: MESSAGES_COLLECTION, key: this.record.id, value: this.record, expectedVersion: this.version };
+    return {
+      collection: MESSAGES_COLLECTION,
+      key: this.record.id,
+      value: this.record,
+      expectedVersion: this.version,
+    };
   }
 
   private note(attempt: Omit<MessageAttempt, 'at'>) {
@@ -203,7 +220,9 @@ class Turn {
   private async release(profileId: string) {
     const ledger = await readLedger(this.context.storage, this.context.workspaceId, profileId);
     if (!ledger.entries.some((entry) => entry.id === this.record.id)) return [];
-    return [ledgerWrite(profileId, ledger, { remove: this.record.id }, this.now, this.context.ledgerHorizonMs)];
+    return [
+      ledgerWrite(profileId, ledger, { remove: this.record.id }, this.now, this.context.ledgerHorizonMs),
+    ];
   }
 
   hold(channel: ChannelKind, until: number, rule: string, reason: string): CommitInput {
@@ -249,7 +268,13 @@ class Turn {
     if (this.record.route.channel + 1 < this.record.chain.length) {
       this.record.route = { channel: this.record.route.channel + 1, provider: 0, attempt: 0 };
       this.record.status = 'queued';
-      this.note({ channel, outcome: ending === 'suppressed' ? 'suppressed' : 'fallback', rule, reason, ...(provider ? { provider } : {}) });
+      this.note({
+        channel,
+        outcome: ending === 'suppressed' ? 'suppressed' : 'fallback',
+        rule,
+        reason,
+        ...(provider ? { provider } : {}),
+      });
       return { documents: [this.recordWrite(), ...released, ...extra], schedule: this.again(this.now) };
     }
     if (ending === 'suppressed') {
@@ -267,7 +292,13 @@ class Turn {
     // Record the failure, then dead-letter the item so operators see it in `cx outbox`.
     await this.context.storage.commit(this.context.workspaceId, {
       documents: [this.recordWrite(), ...released, ...extra],
-      events: [messageEvent(profile, this.record, 'failed', this.now, { channel, reason, ...(provider ? { provider } : {}) })],
+      events: [
+        messageEvent(profile, this.record, 'failed', this.now, {
+          channel,
+          reason,
+          ...(provider ? { provider } : {}),
+        }),
+      ],
     });
     throw new DeadLetter(reason);
   }
@@ -300,7 +331,8 @@ class Turn {
     const extra: PutDocumentInput[] = [];
     if (error instanceof RecipientUnreachableError && error.reason === 'subscription-expired' && devices) {
       const to = this.record.chain[route.channel] === 'web-push' ? devices.devices.webPush.at(-1) : undefined;
-      const device = this.record.chain[route.channel] === 'mobile-push' ? devices.devices.mobile.at(-1) : undefined;
+      const device =
+        this.record.chain[route.channel] === 'mobile-push' ? devices.devices.mobile.at(-1) : undefined;
       extra.push(
         this.context.devices.removal(profile.id, devices, {
           ...(to ? { endpoint: to.subscription.endpoint } : {}),
@@ -308,7 +340,12 @@ class Turn {
         }),
       );
     }
-    const rule = error instanceof RecipientUnreachableError ? error.reason : move === 'retry' ? 'retries-exhausted' : 'rejected';
+    const rule =
+      error instanceof RecipientUnreachableError
+        ? error.reason
+        : move === 'retry'
+          ? 'retries-exhausted'
+          : 'rejected';
     return this.fallback(profile, channel, provider, rule, reason, 'failed', extra);
   }
 
@@ -320,9 +357,15 @@ class Turn {
     this.record.sentAt = this.at;
     delete this.record.decision;
     this.note({ channel, provider, outcome: 'sent' });
-    const properties = { channel, provider, providerMessageId: result.providerMessageId, ...(result.details ?? {}) };
+    const properties = {
+      channel,
+      provider,
+      providerMessageId: result.providerMessageId,
+      ...(result.details ?? {}),
+    };
     const events = [messageEvent(profile, this.record, 'sent', this.now, properties)];
-    if (result.status === 'delivered') events.push(messageEvent(profile, this.record, 'delivered', this.now, properties));
+    if (result.status === 'delivered')
+      events.push(messageEvent(profile, this.record, 'delivered', this.now, properties));
     return {
       documents: [this.recordWrite(), providerIndexWrite(provider, result.providerMessageId, this.record.id)],
       events,

@@ -1,10 +1,17 @@
-import { type Clock, isCxError, NotFoundError, type ProfileRecord, type Storage, ValidationError } from '@cx/core';
+import {
+  type Clock,
+  isCxError,
+  NotFoundError,
+  type ProfileRecord,
+  type Storage,
+  ValidationError,
+} from '@cx/core';
 import type { ChannelKind } from '../contract/channel-kind';
 import type { MessageContent } from '../contract/outbound-message';
 import type { MessageLinkBuilder } from '../links/message-links';
 import type { TemplateDefinition, TemplateRenderer, TemplateStore } from '../templates';
 import { messageIdFor } from './message-id';
-import { MESSAGES_COLLECTION, type MessageRecord, OUTBOX_QUEUE, type MessageStatus } from './message-record';
+import { MESSAGES_COLLECTION, type MessageRecord, type MessageStatus, OUTBOX_QUEUE } from './message-record';
 import type { SendRequest } from './send-request';
 
 /** What {@link Channels.send} did. */
@@ -54,7 +61,11 @@ export async function enqueueMessage(context: EnqueueContext, request: SendReque
   if (existing) return { messageId, status: existing.value.status, duplicate: true };
 
   const category = request.category ?? 'marketing';
-  if (request.topic !== undefined && context.knownTopics.size > 0 && !context.knownTopics.has(request.topic)) {
+  if (
+    request.topic !== undefined &&
+    context.knownTopics.size > 0 &&
+    !context.knownTopics.has(request.topic)
+  ) {
     throw new ValidationError(`send request: topic: unknown topic ${request.topic}`, [
       { path: 'topic', message: `unknown topic ${request.topic}`, code: 'custom' },
     ]);

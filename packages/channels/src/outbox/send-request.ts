@@ -57,7 +57,11 @@ export const sendRequestSchema = z
   .superRefine((request, context) => {
     request.channels.forEach((channel, index) => {
       if (request.templates[channel] === undefined) {
-        context.addIssue({ code: 'custom', path: ['templates', channel], message: `no template for ${channel}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['templates', channel],
+          message: `no template for ${channel}`,
+        });
       }
       const template = request.templates[channel];
       if (typeof template === 'object' && template.channel !== channel) {

@@ -85,9 +85,10 @@ export function createDeviceRegistry(options: {
       const addedAt = new Date(now()).toISOString();
       await update(profileId, (devices) => ({
         ...devices,
-        mobile: [...devices.mobile.filter((each) => each.device.token !== parsed.token), { device: parsed, addedAt }].slice(
-          -MAX_PER_KIND,
-        ),
+        mobile: [
+          ...devices.mobile.filter((each) => each.device.token !== parsed.token),
+          { device: parsed, addedAt },
+        ].slice(-MAX_PER_KIND),
       }));
     },
     removal(profileId, current, gone) {

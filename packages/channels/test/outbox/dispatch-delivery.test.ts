@@ -50,7 +50,11 @@ describe('the outbox', () => {
     expect(await messageEvents(storage, 'p1')).toEqual([
       {
         name: 'Message Sent',
-        properties: expect.objectContaining({ messageId: first.messageId, channel: 'sms', provider: 'gateway' }),
+        properties: expect.objectContaining({
+          messageId: first.messageId,
+          channel: 'sms',
+          provider: 'gateway',
+        }),
       },
     ]);
     expect(await channels.contactSummary('p1')).toMatchObject({ total: 1, byChannel: { sms: 1 } });

@@ -38,7 +38,7 @@ export const cartInApp: TemplateDefinition = {
 
 /** A storage, a manual clock and a channels service over the given adapters. */
 export function setup(adapters: ChannelAdapter[], extra: Partial<ChannelsOptions> = {}) {
-  const clock = new ManualClock('2026-03-02T03:00:00.000Z'); // a Monday, 10:00 in Ho Chi Minh City
+  const clock = new ManualClock('2026-03-02T00:00:00.000Z'); // a Monday, 07:00 in Ho Chi Minh City
   const storage: Storage = memoryStorage({ clock });
   const channels = createChannels({
     storage,
@@ -64,5 +64,8 @@ export async function messageEvents(storage: Storage, profileId: string) {
   const page = await storage.events.listByProfile(WS, { profileIds: [profileId], limit: 1000 });
   return page.items
     .filter((event) => event.type === 'track' && String(event.event).startsWith('Message '))
-    .map((event) => ({ name: event.event as string, properties: event.properties as Record<string, unknown> }));
+    .map((event) => ({
+      name: event.event as string,
+      properties: event.properties as Record<string, unknown>,
+    }));
 }
