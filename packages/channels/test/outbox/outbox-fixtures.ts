@@ -37,13 +37,16 @@ export const cartInApp: TemplateDefinition = {
 };
 
 /** A storage, a manual clock and a channels service over the given adapters. */
-export function setup(adapters: ChannelAdapter[], extra: Partial<ChannelsOptions> = {}) {
+export function setup(
+  adapters: ChannelAdapter[] | ((clock: ManualClock) => ChannelAdapter[]),
+  extra: Partial<ChannelsOptions> = {},
+) {
   const clock = new ManualClock('2026-03-02T00:00:00.000Z'); // a Monday, 07:00 in Ho Chi Minh City
   const storage: Storage = memoryStorage({ clock });
   const channels = createChannels({
     storage,
     workspaceId: WS,
-    adapters,
+    adapters: typeof adapters === 'function' ? adapters(clock) : adapters,
     clock,
     random: seededRandom(7),
     links: { baseUrl: 'https://cx.example.com', secret: SECRET },

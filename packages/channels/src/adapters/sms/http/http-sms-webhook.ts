@@ -65,6 +65,8 @@ export function parseHttpSmsWebhook(
     channel: 'sms' as const,
     at: new Date(event.at).toISOString(),
     providerEventId: `${event.id}:${event.status}`,
+    // A gateway bounces a number that does not exist; passing trouble is reported as `failed`.
+    ...(event.status === 'bounced' ? { bounce: 'hard' as const } : {}),
     ...(event.reason === undefined ? {} : { reason: event.reason }),
   }));
 }
