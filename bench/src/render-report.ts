@@ -30,6 +30,8 @@ const GOALS: Record<string, string> = {
   'segments.incremental.memory': 'p99 < 50 µs',
   'segments.backfill.postgres': 'speedup ≥ 0.8',
   'segments.expiry-lateness.memory': 'p99 < 1,000 ms',
+  'channels.dispatch.smtp': 'speedup ≥ 0.8',
+  'channels.dispatch.http': 'speedup ≥ 0.8',
 };
 
 const format = (value: number) =>

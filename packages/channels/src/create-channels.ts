@@ -77,6 +77,8 @@ export interface ChannelsOptions {
   clock?: Clock;
   /** Where retry jitter comes from; default `Math.random`. */
   random?: () => number;
+  /** Failures that must not fail the caller (a click that could not be recorded); default `console.error`. */
+  onError?: (error: unknown) => void;
 }
 
 /** Options of {@link Channels.dispatcher}. */
@@ -95,6 +97,10 @@ export interface DispatcherOptions {
 
 /** The messaging service of one workspace: send, dispatch, consent, the ledger, delivery events. */
 export interface Channels {
+  /** The workspace this service sends for. */
+  readonly workspaceId: string;
+  /** The channels with at least one adapter, and their adapters in failover order. */
+  readonly routes: ReadonlyMap<ChannelKind, readonly string[]>;
   /**
    * Renders and enqueues a message to one person, exactly once per source, step and profile. A
    * missing template variable throws `TemplateRenderError` and stores nothing.
@@ -137,7 +143,10 @@ export interface Channels {
   ): Promise<{ profileId: string; channel: ChannelKind; topic?: string }>;
   /** Records an open from a tracking pixel's token. */
   trackOpen(token: string): Promise<void>;
-  /** Records a click from a tracking link's token and returns where to send the browser. */
+  /**
+   * Records a click from a tracking link's token and returns where to send the browser. A forged
+   * token throws; a click that cannot be recorded still returns the link (and goes to `onError`).
+   */
   trackClick(token: string): Promise<string>;
   /** The preferences a preference-page token opens. */
   preferencesFor(
@@ -302,6 +311,8 @@ export function createChannels(options: ChannelsOptions): Channels {
   });
 
   return {
+    workspaceId,
+    routes,
     async send(request) {
       const parsed = parseOrThrow(sendRequestSchema, request, 'send request') as SendRequest;
       return enqueueMessage(
@@ -482,15 +493,20 @@ export function createChannels(options: ChannelsOptions): Channels {
       const { signer: verify } = requireLinks();
       const payload = readTracking(verify, token);
       if (typeof payload.u !== 'string') throw new NotFoundError('tracking token has no link');
-      await recordDeliveryEvents(deliveryContext('tracking'), undefined, [
-        {
-          type: 'clicked',
-          messageId: payload.m,
-          url: payload.u,
-          at: new Date(clock.now()).toISOString(),
-          providerEventId: `click:${payload.u}`,
-        },
-      ]);
+      try {
+        await recordDeliveryEvents(deliveryContext('tracking'), undefined, [
+          {
+            type: 'clicked',
+            messageId: payload.m,
+            url: payload.u,
+            at: new Date(clock.now()).toISOString(),
+            providerEventId: `click:${payload.u}`,
+          },
+        ]);
+      } catch (error) {
+        // The person clicked a genuine link: they reach it even when the click cannot be recorded.
+        (options.onError ?? ((failure: unknown) => console.error('cx channels:', failure)))(error);
+      }
       return payload.u;
     },
     async preferencesFor(token) {

@@ -8,12 +8,16 @@ import {
   type PutDocumentInput,
 } from '@cx/core';
 import { checkConsent } from '../consent/check-consent';
-import type { SendResult } from '../contract/channel-adapter';
+import type { ChannelAdapter, SendResult } from '../contract/channel-adapter';
 import type { ChannelKind } from '../contract/channel-kind';
 import type { OutboundMessage, Recipient } from '../contract/outbound-message';
 import { messageEvent } from '../delivery/message-events';
 import { providerIndexWrite } from '../delivery/provider-index';
-import { isDeliveryError, RecipientUnreachableError } from '../errors/delivery-errors';
+import {
+  isDeliveryError,
+  ProviderUnavailableError,
+  RecipientUnreachableError,
+} from '../errors/delivery-errors';
 import { ledgerWrite, readLedger } from '../ledger/contact-ledger';
 import { resolveRecipient } from '../recipients/resolve-recipient';
 import type { DispatchContext } from './dispatch-context';
@@ -162,12 +166,41 @@ export function dispatchMessage(context: DispatchContext) {
     const message = outboundMessage(record, channel, recipient);
     let result: SendResult;
     try {
-      result = await adapter.send(message, { signal: AbortSignal.timeout(context.sendTimeoutMs) });
+      result = await sendWithin(adapter, message, context.sendTimeoutMs);
     } catch (error) {
       return turn.failed(profile, channel, adapter.id, error, devices);
     }
     return turn.sent(profile, channel, adapter.id, result);
   };
+}
+
+/**
+ * Sends, giving up after `timeoutMs` even when the adapter ignores its abort signal: a hung
+ * provider must not hold a message (and its renewed lease) for ever. A late success is then sent
+ * again on retry with the same idempotency key.
+ */
+async function sendWithin(
+  adapter: ChannelAdapter,
+  message: OutboundMessage,
+  timeoutMs: number,
+): Promise<SendResult> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ProviderUnavailableError({
+        adapter: adapter.id,
+        message: `no answer within ${timeoutMs} ms`,
+      });
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([adapter.send(message, { signal: controller.signal }), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function outboundMessage(record: MessageRecord, channel: ChannelKind, to: Recipient): OutboundMessage {

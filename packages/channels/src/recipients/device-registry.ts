@@ -27,6 +27,10 @@ export interface DeviceRegistry {
   addPushSubscription(profileId: string, subscription: PushSubscription): Promise<void>;
   /** Adds (or refreshes) a mobile device token. */
   addDevice(profileId: string, device: DeviceToken): Promise<void>;
+  /** Forgets a browser's subscription (the person turned notifications off); `false` if it was not there. */
+  removePushSubscription(profileId: string, endpoint: string): Promise<boolean>;
+  /** Forgets a device token (the person signed out of the app); `false` if it was not there. */
+  removeDevice(profileId: string, token: string): Promise<boolean>;
   /** The document write that forgets an expired subscription or token, for the dispatcher's commit. */
   removal(
     profileId: string,
@@ -90,6 +94,24 @@ export function createDeviceRegistry(options: {
           { device: parsed, addedAt },
         ].slice(-MAX_PER_KIND),
       }));
+    },
+    async removePushSubscription(profileId, endpoint) {
+      let found = false;
+      await update(profileId, (devices) => {
+        const webPush = devices.webPush.filter((each) => each.subscription.endpoint !== endpoint);
+        found = webPush.length < devices.webPush.length;
+        return { ...devices, webPush };
+      });
+      return found;
+    },
+    async removeDevice(profileId, token) {
+      let found = false;
+      await update(profileId, (devices) => {
+        const mobile = devices.mobile.filter((each) => each.device.token !== token);
+        found = mobile.length < devices.mobile.length;
+        return { ...devices, mobile };
+      });
+      return found;
     },
     removal(profileId, current, gone) {
       return {

@@ -123,9 +123,11 @@ describe('a dispatcher killed mid-send', () => {
     expect(await storage.work.stats(WS)).toEqual([]);
     expect((await storage.work.deadLetters(WS, OUTBOX_QUEUE)).items).toEqual([]);
     const sent = await storage.events.scan(WS, { limit: 10_000 });
-    const sentIds = sent.items
-      .filter((event) => event.type === 'track' && event.event === 'Message Sent')
-      .map((event) => (event.properties as { messageId: string }).messageId);
+    const sentIds = sent.items.flatMap((event) =>
+      event.type === 'track' && event.event === 'Message Sent'
+        ? [(event.properties as { messageId: string }).messageId]
+        : [],
+    );
     expect(sentIds.sort()).toEqual([...ids].sort());
     const ledgers = await storage.documents.list<{ entries: LedgerEntry[] }>(WS, LEDGER_COLLECTION);
     const counted = ledgers.items.flatMap((document) => document.value.entries.map((entry) => entry.id));

@@ -65,10 +65,9 @@ export async function person(storage: Storage, id: string, traits: Record<string
 /** The names of the message events on a profile, in order. */
 export async function messageEvents(storage: Storage, profileId: string) {
   const page = await storage.events.listByProfile(WS, { profileIds: [profileId], limit: 1000 });
-  return page.items
-    .filter((event) => event.type === 'track' && String(event.event).startsWith('Message '))
-    .map((event) => ({
-      name: event.event as string,
-      properties: event.properties as Record<string, unknown>,
-    }));
+  return page.items.flatMap((event) =>
+    event.type === 'track' && event.event.startsWith('Message ')
+      ? [{ name: event.event, properties: (event.properties ?? {}) as Record<string, unknown> }]
+      : [],
+  );
 }

@@ -24,18 +24,26 @@ function retryAfterMs(header: string | null, now = Date.now()): number | undefin
  */
 export async function providerFetch(url: string, options: ProviderFetchOptions): Promise<Response> {
   const { adapter, timeoutMs = 15_000, signal, ...init } = options;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  let response: Response;
+  // One controller and a plain timer: AbortSignal.timeout and AbortSignal.any cost several times
+  // more per request, which shows at thousands of messages a second.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  const forward = () => controller.abort(signal?.reason);
+  if (signal?.aborted) forward();
+  else signal?.addEventListener('abort', forward, { once: true });
   try {
-    response = await fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const response = await fetch(url, { ...init, signal: controller.signal });
+    return response;
   } catch (cause) {
     throw new ProviderUnavailableError({
       adapter,
       message: `could not reach ${new URL(url).host}: ${(cause as Error).message}`,
       cause,
     });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forward);
   }
-  return response;
 }
 
 /** Throws the right {@link DeliveryError} for a response that is not 2xx; returns it otherwise. */
