@@ -23,7 +23,11 @@ async function people(storage: ReturnType<typeof memoryStorage>, count: number) 
       'bench',
       Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({
         id: `p${start + i}`,
-        traits: { ...SCOPE.profile.traits, email: `p${start + i}@example.com`, phone: `+849${String(10_000_000 + start + i)}` },
+        traits: {
+          ...SCOPE.profile.traits,
+          email: `p${start + i}@example.com`,
+          phone: `+849${String(10_000_000 + start + i)}`,
+        },
       })),
     );
   }
@@ -70,7 +74,10 @@ const dispatchSmtp: Benchmark = {
       links: { baseUrl: 'https://cx.example.com', secret: SECRET },
       defaults: { locale: 'vi-VN', currency: 'VND', timezone: 'Asia/Ho_Chi_Minh' },
     });
-    const rendered = await createTemplateRenderer({ locale: 'vi-VN', currency: 'VND' }).render(PROMO_EMAIL, SCOPE);
+    const rendered = await createTemplateRenderer({ locale: 'vi-VN', currency: 'VND' }).render(
+      PROMO_EMAIL,
+      SCOPE,
+    );
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port,
@@ -111,7 +118,8 @@ const dispatchSmtp: Benchmark = {
         ),
     );
     const stats = await channels.outbox.stats();
-    if (stats.scheduled + stats.claimed + stats.dead > 0) throw new Error('the outbox did not deliver everything');
+    if (stats.scheduled + stats.claimed + stats.dead > 0)
+      throw new Error('the outbox did not deliver everything');
     transport.close();
     await email.close?.();
     return { value: perSecond(SMTP_MESSAGES, cxMs), peerValue: perSecond(SMTP_MESSAGES, peerMs) };
@@ -173,13 +181,21 @@ const dispatchHttp: Benchmark = {
               authorization: 'Bearer bench-token',
               'idempotency-key': id,
             },
-            body: JSON.stringify({ id, to: `+849${10_000_000 + index}`, from: 'SHOP', text, encoding: 'GSM-7', segments: 1 }),
+            body: JSON.stringify({
+              id,
+              to: `+849${10_000_000 + index}`,
+              from: 'SHOP',
+              text,
+              encoding: 'GSM-7',
+              segments: 1,
+            }),
           });
           await response.json();
         }),
     );
     const stats = await channels.outbox.stats();
-    if (stats.scheduled + stats.claimed + stats.dead > 0) throw new Error('the outbox did not deliver everything');
+    if (stats.scheduled + stats.claimed + stats.dead > 0)
+      throw new Error('the outbox did not deliver everything');
     return { value: perSecond(HTTP_MESSAGES, cxMs), peerValue: perSecond(HTTP_MESSAGES, peerMs) };
   },
   async teardown() {
@@ -288,10 +304,19 @@ const render: Benchmark = {
   higherIsBetter: true,
   peer: 'liquidjs renderSync of the same parsed template',
   async measure() {
-    const renderer = createTemplateRenderer({ locale: 'vi-VN', currency: 'VND', timezone: 'Asia/Ho_Chi_Minh' });
+    const renderer = createTemplateRenderer({
+      locale: 'vi-VN',
+      currency: 'VND',
+      timezone: 'Asia/Ho_Chi_Minh',
+    });
     const liquid = peerLiquid();
     const variant = PROMO_EMAIL.variants['vi-VN'] as Record<string, string>;
-    const htmlLiquid = new Liquid({ strictVariables: true, strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
+    const htmlLiquid = new Liquid({
+      strictVariables: true,
+      strictFilters: true,
+      ownPropertyOnly: true,
+      outputEscape: 'escape',
+    });
     for (const name of ['money', 'number', 'format_date']) {
       htmlLiquid.registerFilter(name, liquid.filters[name] as never);
     }

@@ -23,12 +23,17 @@ export const PROMO_SMS: TemplateDefinition = {
   id: 'bench-sms',
   channel: 'sms',
   defaultLocale: 'vi-VN',
-  variants: { 'vi-VN': { text: 'Chao {{ profile.traits.firstName }}, ma giam gia {{ data.coupon }} het han hom nay' } },
+  variants: {
+    'vi-VN': { text: 'Chao {{ profile.traits.firstName }}, ma giam gia {{ data.coupon }} het han hom nay' },
+  },
 };
 
 /** The person and data the templates are rendered with. */
 export const SCOPE = {
-  profile: { id: 'p1', traits: { firstName: 'Lan', lastName: 'Nguyễn', points: 12_500, email: 'lan@example.com' } },
+  profile: {
+    id: 'p1',
+    traits: { firstName: 'Lan', lastName: 'Nguyễn', points: 12_500, email: 'lan@example.com' },
+  },
   data: {
     coupon: 'TET2027',
     expiresAt: '2027-02-10T16:59:59.000Z',
