@@ -1,6 +1,7 @@
 import {
   type Clock,
   ConfigError,
+  ConflictError,
   createWorker,
   type EventBus,
   type IdleOptions,
@@ -110,7 +111,7 @@ export interface Channels {
   dispatcher(options?: DispatcherOptions): Worker;
   /** A message's record: status, route, history, and the rule behind any hold or suppression. */
   message(messageId: string): Promise<MessageRecord | null>;
-  /** Sends a failed (dead-lettered) message again from the start of its chain. */
+  /** Sends a failed (dead-lettered) message again from the start of its chain; `CONFLICT` for any other status. */
   retry(messageId: string): Promise<void>;
   /** Outbox counts and dead letters, for operators. */
   outbox: {
@@ -365,6 +366,12 @@ export function createChannels(options: ChannelsOptions): Channels {
         messageId,
       );
       if (!document) throw new NotFoundError(`message ${messageId} does not exist`);
+      if (document.value.status !== 'failed') {
+        // Anything else has gone out or is still on its way: reviving it could send it twice.
+        throw new ConflictError(
+          `message ${messageId} is ${document.value.status}; only failed messages are retried`,
+        );
+      }
       const record = {
         ...document.value,
         status: 'queued' as const,

@@ -1,6 +1,6 @@
 import { isCxError, systemClock } from '@cx/core';
 import { type CliIo, EXIT } from './commands/cli-io';
-import { IMPORT_USAGE, SEGMENTS_USAGE, SERVE_USAGE } from './commands/usage';
+import { IMPORT_USAGE, OUTBOX_USAGE, SEGMENTS_USAGE, SEND_USAGE, SERVE_USAGE } from './commands/usage';
 
 /** Help text of `cx`. */
 export const USAGE = `Usage: cx <command> [options]
@@ -9,6 +9,8 @@ Commands:
   serve    run the collection server and Profile API
   import   stream a CSV or NDJSON file of customers or events into a store
   segments define, backfill, list, size up and preview segments
+  send     preview and send a message to one person through the channel adapters
+  outbox   outbox counts, dead letters, retry, show a message, deliver what is due
 
 Run cx <command> --help for its options.
 `;
@@ -18,12 +20,15 @@ const TOPICS = new Map([
   ['serve', SERVE_USAGE],
   ['import', IMPORT_USAGE],
   ['segments', SEGMENTS_USAGE],
+  ['send', SEND_USAGE],
+  ['outbox', OUTBOX_USAGE],
 ]);
 
 /**
  * Runs the `cx` command line with `argv` (without `node` and the script) and returns the exit
- * code: 0 done, 1 fatal error, 2 bad usage (or an invalid segment definition), 3 import finished
- * with rejected rows, 130 segment backfill interrupted.
+ * code: 0 done, 1 fatal error (or a message that failed on every channel), 2 bad usage (or an
+ * invalid segment definition, channels config or template), 3 import finished with rejected rows,
+ * 130 segment backfill or outbox run interrupted.
  *
  * @example
  * ```ts
@@ -48,6 +53,9 @@ export async function runCli(argv: readonly string[], overrides: Partial<CliIo> 
       return await (await import('./commands/import-command')).importCommand(rest, io);
     if (command === 'segments')
       return await (await import('./commands/segments-command')).segmentsCommand(rest, io);
+    if (command === 'send') return await (await import('./commands/send-command')).sendCommand(rest, io);
+    if (command === 'outbox')
+      return await (await import('./commands/outbox-command')).outboxCommand(rest, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const topic = rest[0];
       io.stdout.write(TOPICS.get(topic ?? '') ?? USAGE);

@@ -1,4 +1,11 @@
 import { NotFoundError } from '@cx/core';
+import {
+  type ChannelRoute,
+  channelCorsHeaders,
+  channelMethods,
+  channelRoute,
+  matchChannelRoute,
+} from './channels/channel-routes';
 import { isEventType } from './collect/batch-payload';
 import { type CollectKind, collect } from './collect/collect-route';
 import { createRateLimiter } from './collect/rate-limiter';
@@ -38,6 +45,7 @@ type Route =
   | { name: 'profile'; ref: string; part: ProfilePart; methods: readonly string[] }
   | { name: 'work'; route: WorkRoute; methods: readonly string[] }
   | { name: 'segments'; route: SegmentRoute; methods: readonly string[] }
+  | { name: 'channels'; route: ChannelRoute; methods: readonly string[] }
   | { name: 'unknown' };
 
 function matchRoute(pathname: string): Route | null {
@@ -45,7 +53,7 @@ function matchRoute(pathname: string): Route | null {
   const rest = pathname.slice('/v1/'.length);
   if (rest === 'batch' || rest === 'import') return { name: 'collect', kind: 'batch', methods: ['POST'] };
   if (isEventType(rest)) return { name: 'collect', kind: rest, methods: ['POST'] };
-  const profile = /^profiles\/([^/]+)(?:\/(events|segments))?$/.exec(rest);
+  const profile = /^profiles\/([^/]+)(?:\/(events|segments|contacts))?$/.exec(rest);
   if (profile !== null) {
     const part = (profile[2] ?? 'profile') as ProfilePart;
     return {
@@ -59,6 +67,8 @@ function matchRoute(pathname: string): Route | null {
   if (segments !== null) return { name: 'segments', route: segments, methods: segmentMethods(segments) };
   const work = matchWorkRoute(rest);
   if (work !== null) return { name: 'work', route: work, methods: WORK_METHODS[work.kind] };
+  const channels = matchChannelRoute(rest);
+  if (channels !== null) return { name: 'channels', route: channels, methods: channelMethods(channels) };
   return { name: 'unknown' };
 }
 
@@ -66,8 +76,10 @@ function matchRoute(pathname: string): Route | null {
  * Builds the collector behind every adapter: Segment's HTTP Tracking API (`POST /v1/identify`,
  * `track`, `page`, `screen`, `group`, `alias`, `batch`), the Profile API
  * (`GET|DELETE /v1/profiles/<type>:<value>`, `GET /v1/profiles/<type>:<value>/events`),
- * with the `work` option the work queue's operator API (`/v1/work`, admin keys) and, with the
- * `segments` option, the segment API (`/v1/segments…`, `GET /v1/profiles/<type>:<value>/segments`).
+ * with the `work` option the work queue's operator API (`/v1/work`, admin keys), with the
+ * `segments` option the segment API (`/v1/segments…`, `GET /v1/profiles/<type>:<value>/segments`)
+ * and, with the `channels` option, the messaging endpoints (`/v1/channels/…`, `/v1/me/…`,
+ * `GET /v1/profiles/<type>:<value>/contacts`).
  * Most code uses an adapter instead: {@link createCollectionHandler} (node:http),
  * {@link expressCollector}, {@link fastifyCollector}, {@link honoCollector}, {@link createFetchHandler}.
  *
@@ -103,6 +115,9 @@ export function createCollector(input: CollectorOptions): Collector {
       if (route.name === 'collect') return await collect(request, route.kind, options, limiter);
       if (route.name === 'work') return await workRoute(request, route.route, query, options, limiter);
       if (route.name === 'segments') return await segmentRoute(request, route.route, options, limiter);
+      if (route.name === 'channels') {
+        return await channelRoute(request, route.route, query, options, limiter);
+      }
       return await profileRoute(request, { ...route, query }, options, limiter);
     } catch (error) {
       const response = errorResponse(error);
@@ -121,6 +136,9 @@ export function createCollector(input: CollectorOptions): Collector {
       const route = matchRoute(pathname);
       if (route === null) return null;
       const response = await answer(request, route, pathname, url.searchParams);
+      if (route.name === 'channels') {
+        return { ...response, headers: { ...response.headers, ...channelCorsHeaders(route.route) } };
+      }
       if (route.name !== 'collect') return response;
       return { ...response, headers: { ...response.headers, ...COLLECT_CORS } };
     },

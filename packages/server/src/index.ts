@@ -1,6 +1,6 @@
 /**
- * `@cx/server`: cx's HTTP edge. A drop-in for Segment's HTTP Tracking API, a Profile API and a
- * segment API, as a node:http handler with thin adapters for Express, Fastify, Hono and fetch-style servers.
+ * `@cx/server`: cx's HTTP edge. A drop-in for Segment's HTTP Tracking API, a Profile API, a
+ * segment API and the messaging endpoints of `@cx/channels`, as a node:http handler with thin adapters for Express, Fastify, Hono and fetch-style servers.
  *
  * @packageDocumentation
  */
@@ -20,6 +20,11 @@ export {
   sendNodeResponse,
 } from './adapters/node-handler';
 export { hashKey, type KeyInput, type KeyScope } from './auth/key-ring';
+export type { ContactPeriod, ProfileContactsBody } from './channels/contacts-route';
+export type { OutboxBody, RetriedBody } from './channels/message-routes';
+export type { PreferencesBody, PreferenceUpdateBody } from './channels/preference-route';
+export type { PreviewRequestBody, PreviewResponseBody } from './channels/preview-route';
+export type { UnsubscribedBody } from './channels/unsubscribe-route';
 export type { CollectKind, CollectResponseBody } from './collect/collect-route';
 export { type Collector, createCollector } from './collector';
 export type { CollectorRequest, CollectorResponse } from './http/collector-http';
@@ -33,6 +38,7 @@ export {
   type KeysInput,
   type RateLimitOptions,
   type SegmentsOptions,
+  type ServerChannelsOptions,
   type WorkspaceKeys,
 } from './options';
 export type { DeleteResponseBody, ProfileResponseBody } from './profiles/profile-routes';

@@ -1,3 +1,5 @@
+import type { Channels } from '@cx/channels';
+import type { Inbox } from '@cx/channels/in-app';
 import {
   type Clock,
   ConfigError,
@@ -16,6 +18,7 @@ import {
   type KeyRing,
   type KeyScope,
 } from './auth/key-ring';
+import { type ChannelsResolver, keptChannels } from './channels/channels-service';
 import type { CollectorIdentity } from './identity-port';
 
 /** Segment's limit on one call: 32 KB. */
@@ -90,6 +93,48 @@ export interface SegmentsOptions {
   engine: (workspaceId: string) => SegmentEngine | undefined;
 }
 
+/**
+ * The messaging endpoints of `@cx/channels`: unsubscribe and preference pages, open and click
+ * tracking, provider webhooks, the in-app inbox and push registration for browsers and apps
+ * (`/v1/me/…`), and message, preview, outbox and contact-summary routes for keys. Each workspace
+ * has its own service, so the server asks for each workspace's.
+ *
+ * @example
+ * ```ts
+ * import { createChannels } from '@cx/channels';
+ * import { createInbox, inAppChannel } from '@cx/channels/in-app';
+ *
+ * const inbox = createInbox({ storage, workspaceId: 'acme' });
+ * const acme = createChannels({
+ *   storage,
+ *   workspaceId: 'acme',
+ *   adapters: [inAppChannel({ inbox })],
+ *   links: { baseUrl: 'https://cx.example.com', secret: process.env.CX_LINK_SECRET! },
+ * });
+ * acme.dispatcher().start();
+ * const handler = createCollectionHandler({
+ *   identity,
+ *   workspaces: [{ workspaceId: 'acme', readKey: 'rk_live_456', adminKey: 'ak_live_789' }],
+ *   channels: {
+ *     service: (workspaceId) => (workspaceId === 'acme' ? acme : undefined),
+ *     inbox: (workspaceId) => (workspaceId === 'acme' ? inbox : undefined),
+ *   },
+ * });
+ * ```
+ */
+export interface ServerChannelsOptions {
+  /**
+   * The channels service of a workspace (`createChannels({ storage, workspaceId, … })` from
+   * `@cx/channels`), or `undefined` where messaging is off (its routes then answer `404`). Called
+   * once per served workspace, on its first channels request; the service it returns is kept. Give
+   * it `links` (a base URL and a secret) for the token routes. The server never starts its
+   * dispatcher: run `service.dispatcher().start()` yourself.
+   */
+  service: (workspaceId: string) => Channels | undefined;
+  /** The in-app inbox of a workspace (`createInbox` from `@cx/channels/in-app`), for `/v1/me/inbox…`. */
+  inbox?: (workspaceId: string) => Inbox | undefined;
+}
+
 /** Options of {@link createCollector} and every adapter built on it. */
 export interface CollectorOptions {
   /** The identity service (`createIdentity()` from `@cx/identity`). */
@@ -115,6 +160,8 @@ export interface CollectorOptions {
   work?: WorkQueue;
   /** Serves the segment endpoints; without it they answer `404`. */
   segments?: SegmentsOptions;
+  /** Serves the messaging endpoints; without it they answer `404` and `@cx/channels` is never loaded. */
+  channels?: ServerChannelsOptions;
 }
 
 const SCOPES: readonly KeyScope[] = ['write', 'read', 'admin'];
@@ -187,6 +234,20 @@ const optionsSchema = z.object({
       ),
     })
     .optional(),
+  channels: z
+    .object({
+      service: z.custom<ServerChannelsOptions['service']>(
+        (value) => typeof value === 'function',
+        'Expected a function (workspaceId) => Channels',
+      ),
+      inbox: z
+        .custom<NonNullable<ServerChannelsOptions['inbox']>>(
+          (value) => typeof value === 'function',
+          'Expected a function (workspaceId) => Inbox',
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** Options after validation and defaults. */
@@ -203,6 +264,8 @@ export interface ResolvedOptions {
   work: WorkQueue | undefined;
   /** The segment engine of a workspace (kept once made), or `undefined` where segments are off. */
   segments: ((workspaceId: string) => SegmentEngine | undefined) | undefined;
+  /** The channels service and inbox of a workspace (kept once made), where messaging is on. */
+  channels: ChannelsResolver | undefined;
 }
 
 /**
@@ -235,9 +298,10 @@ export function resolveOptions(input: CollectorOptions): ResolvedOptions {
     }
   }
   const rate = parsed.rateLimit;
+  const keys = createKeyRing(entries);
   return {
     identity: parsed.identity,
-    keys: createKeyRing(entries),
+    keys,
     maxEventBytes: parsed.limits?.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     maxBatchBytes: parsed.limits?.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
     rateLimit:
@@ -252,6 +316,10 @@ export function resolveOptions(input: CollectorOptions): ResolvedOptions {
     onError: parsed.onError ?? (() => {}),
     work: parsed.work,
     segments: parsed.segments === undefined ? undefined : keptPerWorkspace(parsed.segments.engine),
+    channels:
+      parsed.channels === undefined
+        ? undefined
+        : keptChannels(parsed.channels, (workspaceId) => keys.scopesOf(workspaceId).size > 0),
   };
 }
 

@@ -183,6 +183,8 @@ describe('the outbox', () => {
     await channels.dispatcher().drain();
     expect(local.delivered()).toEqual([messageId]);
     expect(await channels.message(messageId)).toMatchObject({ status: 'sent' });
+    // A sent message is never revived: that would send it twice.
+    await expect(channels.retry(messageId)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await channels.outbox.stats()).dead).toBe(0);
   });
 

@@ -74,3 +74,67 @@ Use - as the file to read stdin.
 Exit codes: 0 done, 1 fatal error, 2 bad usage or an invalid definition (nothing saved),
 130 backfill interrupted (run it again to continue).
 `;
+
+/** Help text of `cx send`. */
+export const SEND_USAGE = `Usage: cx send --db <file> --to <person> --channel <list> --template <id|file> [options]
+
+Renders a message for one person, prints the preview of every channel, then (unless --preview)
+enqueues it in the outbox and delivers it at once through the adapters of the channels config.
+
+Options:
+  --db <file>          the SQLite store (or --storage sqlite:<file> | postgres://user@host/db)
+  --workspace <id>     the workspace (default "default")
+  --channels <file>    the channels config: adapters and their credentials (default
+                       ./cx.channels.json when it exists; not needed with --preview)
+  --to <person>        <type>:<value> (email:an@example.com, phone:+84912345678, user_id:42)
+                       or a profile id
+  --channel <list>     the channels to try, in order, separated by commas: sms,email
+                       (the first is preferred, the rest are the fallback chain)
+  --template <t>       a saved template's id, or a template JSON file (a name ending in .json
+                       or holding a /; one definition or an array). Repeat it, one per channel.
+  --data <json>        values for {{ data.* }}, a JSON object: '{"coupon":"TET"}'
+  --data-file <file>   the same from a file (- for stdin)
+  --category <c>       marketing (default) or transactional
+  --topic <id>         the subscription topic, for consent and per-topic caps
+  --locale <tag>       render in this locale instead of the person's
+  --source <name>      who sends (default "cli")
+  --step <name>        the step of the source; with --source and the person it makes the
+                       message id, so running the same command again sends nothing new.
+                       Without --step every run gets a fresh step and sends again.
+  --preview            render and print only: nothing is stored or sent
+  --yes, -y            send without asking (needed when stdin is not a terminal)
+  --json               print the previews and the outcome as JSON
+
+Sending drains the outbox: messages already due (retries, released holds) go out too.
+
+Exit codes: 0 sent (or queued, held, suppressed, dropped: see the status), 1 fatal error or the
+message failed on every channel, 2 bad usage, a bad channels config or a template that cannot
+be rendered for the person (nothing stored).
+`;
+
+/** Help text of `cx outbox`. */
+export const OUTBOX_USAGE = `Usage: cx outbox [<command>] --db <file> [options]
+
+Inspects and operates the message outbox of a workspace.
+
+Commands:
+  (none), stats       counts: scheduled, due, claimed, dead, and the oldest due time
+  dead                dead letters (messages that failed on every channel), with the reason
+  retry <messageId>   sends a failed message again from the start of its chain (on the next run)
+  show <messageId>    a message: status, route, contents and history with rules and reasons
+  run                 delivers one batch of due messages; --until-empty until nothing is due
+                      (run it from cron when no cx serve runs the dispatcher)
+
+Options:
+  --db <file>         the SQLite store (or --storage sqlite:<file> | postgres://user@host/db)
+  --workspace <id>    the workspace (default "default")
+  --channels <file>   the channels config (default ./cx.channels.json when it exists);
+                      run needs it, the other commands only read the store
+  --limit <n>         dead: how many to list (default 20)
+  --cursor <c>        dead: continue a listing where the previous page ended
+  --batch-size <n>    run: messages claimed per batch (default 20)
+  --until-empty       run: repeat batches until nothing is due
+  --json              print the result as JSON
+
+Exit codes: 0 done, 1 fatal error, 2 bad usage or a bad channels config.
+`;

@@ -10,6 +10,8 @@ export function fromFetchRequest(request: Request): CollectorRequest {
     method: request.method.toUpperCase(),
     url: url.pathname + url.search,
     header: (name) => request.headers.get(name) ?? undefined,
+    // The fetch API's Headers iterate with lower-case names.
+    headers: () => Object.fromEntries(request.headers),
     body: request.body === null ? null : (request.body as unknown as AsyncIterable<Uint8Array>),
   };
 }

@@ -20,6 +20,14 @@ export function fromNodeRequest(
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     },
+    headers: () => {
+      // node:http names headers in lower case already.
+      const all: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) all[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return all;
+    },
     body: parsedBody !== undefined || req.readableEnded ? null : req,
     ...(parsedBody === undefined ? {} : { parsedBody }),
   };

@@ -20,6 +20,10 @@ export const MANAGE: Permission = { scopes: ['admin'], action: 'manage the works
 export const READ_SEGMENTS: Permission = { scopes: ['read', 'admin'], action: 'read segments' };
 /** Saving and removing segment definitions. */
 export const MANAGE_SEGMENTS: Permission = { scopes: ['admin'], action: 'manage segments' };
+/** Reading messages, the outbox and contact summaries, and previewing templates. */
+export const READ_CHANNELS: Permission = { scopes: ['read', 'admin'], action: 'read messages' };
+/** Acting on messages: retrying a failed one. */
+export const MANAGE_CHANNELS: Permission = { scopes: ['admin'], action: 'manage messages' };
 
 /**
  * The configured key `key` names, if its scope grants `permission`; otherwise an

@@ -9,6 +9,11 @@ export interface CollectorRequest {
   url: string;
   /** Reads one header by lower-case name. */
   header(name: string): string | undefined;
+  /**
+   * Every header, by lower-case name. Optional: only webhook routes need them all (a provider may
+   * sign any of its headers); without it they see the headers providers are known to sign.
+   */
+  headers?(): Record<string, string>;
   /** The raw body, read lazily so that an oversize body is never buffered whole. */
   body: AsyncIterable<Uint8Array> | null;
   /** A body a framework already parsed (Express with `express.json()` in front, for example). */
@@ -19,8 +24,8 @@ export interface CollectorRequest {
 export interface CollectorResponse {
   status: number;
   headers: Record<string, string>;
-  /** JSON text. */
-  body: string;
+  /** JSON text, an HTML page (the unsubscribe and preference pages), or bytes (the tracking pixel). */
+  body: string | Uint8Array;
 }
 
 /** A JSON response with the given status and extra headers. */

@@ -3,14 +3,15 @@ import type { DeletePersonOutcome, Profile360 } from '@cx/identity';
 import { z } from 'zod';
 import { authorize, DELETE_PROFILES, READ_PROFILES } from '../auth/authorize';
 import { basicAuthKey } from '../auth/basic-auth';
+import { contactsExtension, profileContacts } from '../channels/contacts-route';
 import { type RateLimiter, rateLimited } from '../collect/rate-limiter';
 import { type CollectorRequest, type CollectorResponse, jsonResponse } from '../http/collector-http';
 import type { ResolvedOptions } from '../options';
 import { engineOf, profileSegments } from '../segments/segment-routes';
 import { parsePersonRef } from './profile-ref';
 
-/** Which part of a person a Profile API route reads: the profile, its events or its segments. */
-export type ProfilePart = 'profile' | 'events' | 'segments';
+/** Which part of a person a Profile API route reads: the profile, its events, segments or contacts. */
+export type ProfilePart = 'profile' | 'events' | 'segments' | 'contacts';
 
 /** The body of `GET /v1/profiles/<type>:<value>`: the core of identity's 360° view. */
 export type ProfileResponseBody = Pick<Profile360, 'id' | 'identifiers' | 'traits' | 'consent'>;
@@ -29,7 +30,8 @@ const eventsQuerySchema = z.object({
 /**
  * Handles the Profile API: `GET /v1/profiles/<ref>` (`?view=360` for identity's whole 360° view),
  * `GET /v1/profiles/<ref>/events`, `GET /v1/profiles/<ref>/segments` (with the `segments`
- * option; read or admin key) and `DELETE /v1/profiles/<ref>` (admin key).
+ * option; read or admin key), `GET /v1/profiles/<ref>/contacts?period=` (with the `channels`
+ * option) and `DELETE /v1/profiles/<ref>` (admin key).
  * Profiles of another workspace are simply not found (404).
  */
 export async function profileRoute(
@@ -56,6 +58,11 @@ export async function profileRoute(
     if (profile === null) throw notFound(ref);
     return jsonResponse(200, await profileSegments(engine, profile.id));
   }
+  if (route.part === 'contacts') {
+    const profile = await options.identity.getProfile(workspaceId, ref);
+    if (profile === null) throw notFound(ref);
+    return profileContacts(options, workspaceId, profile.id, route.query);
+  }
   if (route.part === 'events') {
     const query = parseOrThrow(eventsQuerySchema, Object.fromEntries(route.query), 'events query');
     return jsonResponse(200, await options.identity.listProfileEvents(workspaceId, ref, query));
@@ -65,9 +72,18 @@ export async function profileRoute(
   const view = parseOrThrow(profileQuerySchema, Object.fromEntries(route.query), 'profile query').view;
   if (view === '360') {
     const engine = options.segments?.(workspaceId);
-    if (engine === undefined) return jsonResponse(200, profile);
-    const { memberships, computedTraits } = await profileSegments(engine, profile.id);
-    const extensions = { ...profile.extensions, segments: { memberships, computedTraits } };
+    const [segments, contacts] = await Promise.all([
+      engine === undefined ? undefined : profileSegments(engine, profile.id),
+      contactsExtension(options, workspaceId, profile.id),
+    ]);
+    if (segments === undefined && contacts === undefined) return jsonResponse(200, profile);
+    const extensions = {
+      ...profile.extensions,
+      ...(segments === undefined
+        ? {}
+        : { segments: { memberships: segments.memberships, computedTraits: segments.computedTraits } }),
+      ...(contacts === undefined ? {} : { contacts }),
+    };
     return jsonResponse(200, { ...profile, extensions });
   }
   const body: ProfileResponseBody = {
