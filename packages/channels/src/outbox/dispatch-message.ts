@@ -175,29 +175,22 @@ export function dispatchMessage(context: DispatchContext) {
 }
 
 /**
- * Sends, giving up after `timeoutMs` even when the adapter ignores its abort signal: a hung
- * provider must not hold a message (and its renewed lease) for ever. A late success is then sent
- * again on retry with the same idempotency key.
+ * Sends, giving up after `timeoutMs` even when the adapter hangs: a hung provider must not hold a
+ * message (and its renewed lease) for ever. A late success is then sent again on retry with the
+ * same idempotency key.
  */
-async function sendWithin(
-  adapter: ChannelAdapter,
-  message: OutboundMessage,
-  timeoutMs: number,
-): Promise<SendResult> {
-  const controller = new AbortController();
+async function sendWithin(adapter: ChannelAdapter, message: OutboundMessage, timeoutMs: number): Promise<SendResult> {
+  // A race with a plain timer, not an AbortController per message: adapters abort their own
+  // requests on their own timeouts, and controllers cost more than the rest of a send's bookkeeping.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ProviderUnavailableError({
-        adapter: adapter.id,
-        message: `no answer within ${timeoutMs} ms`,
-      });
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
+    timer = setTimeout(
+      () => reject(new ProviderUnavailableError({ adapter: adapter.id, message: `no answer within ${timeoutMs} ms` })),
+      timeoutMs,
+    );
   });
   try {
-    return await Promise.race([adapter.send(message, { signal: controller.signal }), timedOut]);
+    return await Promise.race([adapter.send(message), timedOut]);
   } finally {
     clearTimeout(timer);
   }
@@ -228,7 +221,8 @@ class Turn {
     private readonly now: number,
     private readonly at: string,
   ) {
-    this.record = structuredClone(original);
+    // Every change below replaces a top-level field (history and route included), so a shallow copy keeps the original intact.
+    this.record = { ...original };
   }
 
   recordWrite(): PutDocumentInput<MessageRecord> {
@@ -399,9 +393,10 @@ class Turn {
     const events = [messageEvent(profile, this.record, 'sent', this.now, properties)];
     if (result.status === 'delivered')
       events.push(messageEvent(profile, this.record, 'delivered', this.now, properties));
-    return {
-      documents: [this.recordWrite(), providerIndexWrite(provider, result.providerMessageId, this.record.id)],
-      events,
-    };
+    // Only providers that report back by webhook need their ids mapped to ours.
+    const index = this.context.adapters.get(provider)?.parseWebhook
+      ? [providerIndexWrite(provider, result.providerMessageId, this.record.id)]
+      : [];
+    return { documents: [this.recordWrite(), ...index], events };
   }
 }

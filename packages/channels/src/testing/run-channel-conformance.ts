@@ -30,7 +30,7 @@ const applies = (check: ChannelCheck, harness: ChannelHarness) => {
 /**
  * Registers the channel conformance suite with vitest. Every channel adapter, cx's own and third
  * parties', runs it against a local stand-in of its provider to prove it keeps the
- * {@link ChannelAdapter} contract: validation before any request, errors sorted into retryable,
+ * `ChannelAdapter` contract: validation before any request, errors sorted into retryable,
  * refused and unreachable, idempotency keys honoured, webhooks verified before they are believed.
  * Checks for optional capabilities run only where the adapter has them.
  *

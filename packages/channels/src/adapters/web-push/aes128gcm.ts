@@ -176,7 +176,7 @@ function ephemeralKeys(): P256KeyPair {
  * The result is the whole HTTP body, header included.
  *
  * @throws `ValidationError` when a subscription key is malformed or the plaintext does not fit
- *   one {@link RECORD_SIZE} record.
+ *   one 4096-byte record.
  *
  * @example
  * ```ts
