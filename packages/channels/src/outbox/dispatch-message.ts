@@ -179,13 +179,20 @@ export function dispatchMessage(context: DispatchContext) {
  * message (and its renewed lease) for ever. A late success is then sent again on retry with the
  * same idempotency key.
  */
-async function sendWithin(adapter: ChannelAdapter, message: OutboundMessage, timeoutMs: number): Promise<SendResult> {
+async function sendWithin(
+  adapter: ChannelAdapter,
+  message: OutboundMessage,
+  timeoutMs: number,
+): Promise<SendResult> {
   // A race with a plain timer, not an AbortController per message: adapters abort their own
   // requests on their own timeouts, and controllers cost more than the rest of a send's bookkeeping.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ProviderUnavailableError({ adapter: adapter.id, message: `no answer within ${timeoutMs} ms` })),
+      () =>
+        reject(
+          new ProviderUnavailableError({ adapter: adapter.id, message: `no answer within ${timeoutMs} ms` }),
+        ),
       timeoutMs,
     );
   });

@@ -4,7 +4,7 @@ import {
   ProviderUnavailableError,
   RecipientUnreachableError,
 } from '../../errors/delivery-errors';
-import { retryAfterMs } from './retry-after';
+import { retryAfterMs } from '../shared/retry-after';
 
 /**
  * The `reason` of an APNs error response (`{ "reason": "BadDeviceToken" }`), or undefined.

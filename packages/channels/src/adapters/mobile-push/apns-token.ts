@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '@cx/core';
-import { signJwt } from '../web-push/jwt';
+import { signJwt } from '../shared/jwt';
 
 /**
  * Options of {@link apnsProviderToken}.

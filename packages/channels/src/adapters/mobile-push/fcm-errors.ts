@@ -4,7 +4,7 @@ import {
   ProviderUnavailableError,
   RecipientUnreachableError,
 } from '../../errors/delivery-errors';
-import { retryAfterMs } from './retry-after';
+import { retryAfterMs } from '../shared/retry-after';
 
 /** The `error` of an FCM HTTP v1 failure (google.rpc.Status with FCM details). */
 interface FcmErrorBody {

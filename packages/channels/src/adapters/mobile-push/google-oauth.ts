@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '@cx/core';
 import { ProviderRejectedError } from '../../errors/delivery-errors';
+import { signJwt } from '../shared/jwt';
 import { expectOk, providerFetch } from '../shared/provider-fetch';
-import { signJwt } from '../web-push/jwt';
 import { GOOGLE_TOKEN_URI, type GoogleServiceAccount, serviceAccountKey } from './service-account';
 
 /**

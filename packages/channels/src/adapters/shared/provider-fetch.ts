@@ -1,4 +1,5 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../../errors/delivery-errors';
+import { retryAfterMs } from './retry-after';
 
 /** Options of {@link providerFetch}. */
 export interface ProviderFetchOptions extends RequestInit {
@@ -6,15 +7,6 @@ export interface ProviderFetchOptions extends RequestInit {
   adapter: string;
   /** Gives up after this many ms (a {@link ProviderUnavailableError}); default 15 s. */
   timeoutMs?: number;
-}
-
-/** Parses `Retry-After` (seconds or an HTTP date) into ms from now. */
-function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ValidationError } from '@cx/core';
 import { z } from 'zod';
-import { parseAdapterOptions } from './parse-options';
+import { parseAdapterOptions } from '../shared/parse-adapter-options';
 
 /** Options of {@link normalizePhone}. */
 export interface NormalizePhoneOptions {

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '@cx/core';
-import { signJwt } from './jwt';
+import { signJwt } from '../shared/jwt';
 import { type VapidKeys, vapidSigningKey } from './vapid-keys';
 
 /**

@@ -1,9 +1,9 @@
 import { systemClock } from '@cx/core';
 import type { ChannelAdapter, SendOptions } from '../../contract/channel-adapter';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../errors/delivery-errors';
+import { parseAdapterOptions } from '../shared/parse-adapter-options';
 import { expectOk, providerFetch } from '../shared/provider-fetch';
 import { validateMessage } from '../shared/validate-message';
-import { parseAdapterOptions } from './parse-options';
 import { type ZnsToken, znsAccessToken } from './zns-access-token';
 import { znsDeliveryError } from './zns-errors';
 import { type ZaloZnsOptions, zaloZnsOptionsSchema } from './zns-options';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAdapterOptions } from '../parse-options';
+import { parseAdapterOptions } from '../../shared/parse-adapter-options';
 import { countSmsSegments, type SmsEncoding } from './sms-encoding';
 import { stripVietnameseDiacritics } from './vietnamese-diacritics';
 

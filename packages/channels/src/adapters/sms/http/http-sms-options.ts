@@ -1,5 +1,6 @@
 import type { Clock } from '@cx/core';
 import { z } from 'zod';
+import { clockOptionSchema } from '../../shared/parse-adapter-options';
 
 /** Options of `httpSms`. */
 export interface HttpSmsOptions {
@@ -27,11 +28,6 @@ export interface HttpSmsOptions {
   clock?: Clock;
 }
 
-const clockSchema = z.custom<Clock>(
-  (value) => typeof (value as Clock | undefined)?.now === 'function',
-  'must have a now() method',
-);
-
 /**
  * zod schema of {@link HttpSmsOptions}; the factory parses its options with it (a failure is a `ConfigError`).
  *
@@ -54,5 +50,5 @@ export const httpSmsOptionsSchema = z.strictObject({
   stripDiacritics: z.boolean().optional(),
   id: z.string().min(1).optional(),
   timeoutMs: z.number().int().positive().optional(),
-  clock: clockSchema.optional(),
+  clock: clockOptionSchema.optional(),
 });

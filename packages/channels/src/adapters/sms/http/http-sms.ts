@@ -1,10 +1,10 @@
 import { systemClock } from '@cx/core';
 import type { ChannelAdapter } from '../../../contract/channel-adapter';
 import { ProviderUnavailableError } from '../../../errors/delivery-errors';
+import { parseAdapterOptions } from '../../shared/parse-adapter-options';
 import { expectOk, providerFetch } from '../../shared/provider-fetch';
 import { validateMessage } from '../../shared/validate-message';
 import { prepareSmsText } from '../encoding/prepare-sms-text';
-import { parseAdapterOptions } from '../parse-options';
 import { type HttpSmsOptions, httpSmsOptionsSchema } from './http-sms-options';
 import { parseHttpSmsWebhook } from './http-sms-webhook';
 

@@ -1,5 +1,6 @@
 import type { Clock } from '@cx/core';
 import { z } from 'zod';
+import { clockOptionSchema } from '../../shared/parse-adapter-options';
 
 /** Options of `twilioSms`. */
 export interface TwilioSmsOptions {
@@ -25,11 +26,6 @@ export interface TwilioSmsOptions {
   clock?: Clock;
 }
 
-const clockSchema = z.custom<Clock>(
-  (value) => typeof (value as Clock | undefined)?.now === 'function',
-  'must have a now() method',
-);
-
 /**
  * zod schema of {@link TwilioSmsOptions}; the factory parses its options with it (a failure is a `ConfigError`).
  *
@@ -49,7 +45,7 @@ export const twilioSmsOptionsSchema = z
     stripDiacritics: z.boolean().optional(),
     id: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().optional(),
-    clock: clockSchema.optional(),
+    clock: clockOptionSchema.optional(),
   })
   .refine((options) => (options.from === undefined) !== (options.messagingServiceSid === undefined), {
     message: 'give exactly one of from and messagingServiceSid',

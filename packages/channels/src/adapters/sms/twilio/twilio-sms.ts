@@ -1,10 +1,10 @@
 import { systemClock } from '@cx/core';
 import type { ChannelAdapter } from '../../../contract/channel-adapter';
 import { ProviderUnavailableError } from '../../../errors/delivery-errors';
+import { parseAdapterOptions } from '../../shared/parse-adapter-options';
 import { providerFetch } from '../../shared/provider-fetch';
 import { validateMessage } from '../../shared/validate-message';
 import { prepareSmsText } from '../encoding/prepare-sms-text';
-import { parseAdapterOptions } from '../parse-options';
 import { throwTwilioError } from './twilio-errors';
 import { type TwilioSmsOptions, twilioSmsOptionsSchema } from './twilio-options';
 import { parseTwilioStatusCallback } from './twilio-webhook';

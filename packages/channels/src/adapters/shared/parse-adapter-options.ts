@@ -1,5 +1,5 @@
-import { ConfigError, formatPath } from '@cx/core';
-import type { z } from 'zod';
+import { type Clock, ConfigError, formatPath } from '@cx/core';
+import { z } from 'zod';
 
 /**
  * Parses an adapter's options, turning a zod failure into a `ConfigError` that names each bad
@@ -23,3 +23,9 @@ export function parseAdapterOptions<S extends z.ZodType>(
     .join('; ');
   throw new ConfigError(`${what} options: ${problems}`, { cause: result.error });
 }
+
+/** An injected clock in adapter options: anything with `now()`. */
+export const clockOptionSchema = z.custom<Clock>(
+  (value) => typeof (value as Clock | undefined)?.now === 'function',
+  'must have a now() method',
+);

@@ -1,6 +1,6 @@
 /**
- * `Retry-After` (seconds or an HTTP date) as ms from now. FCM sends it on 429/503; APNs does not,
- * but a proxy in front of it may.
+ * `Retry-After` (seconds or an HTTP date) as ms from now, for every HTTP provider: FCM and most gateways
+ * send it on 429/503; APNs does not, but a proxy in front of it may.
  *
  * @example
  * ```ts
