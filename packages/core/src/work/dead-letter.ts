@@ -24,5 +24,9 @@ export class DeadLetter extends Error {
 
 /** True for a {@link DeadLetter} from any installed copy of `@cx/core`. */
 export function isDeadLetter(error: unknown): error is DeadLetter {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[DEAD_LETTER_BRAND] === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[DEAD_LETTER_BRAND] === true
+  );
 }
