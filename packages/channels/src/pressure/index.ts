@@ -7,6 +7,15 @@
 export { type ContactSummary, type ContactSummaryOptions, contactSummary } from './contact-summary';
 export { ledgerHorizonMs, pruneLedger } from './ledger-horizon';
 export {
+  civilFromDays,
+  DAY_MS,
+  daysFromCivil,
+  type LocalPeriod,
+  LocalZone,
+  localZone,
+  weekdayOfDay,
+} from './local-time';
+export {
   createPressurePolicy,
   type PressureDecision,
   type PressurePolicy,
