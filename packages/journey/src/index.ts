@@ -1,0 +1,9 @@
+/**
+ * `@cx/journey`: durable multi-channel journeys. This release has the definitions (typed builder,
+ * JSON form, JSON Schema, static validation that lists every problem) and the engine's pure step
+ * function; the durable runtime, versions, analytics, simulation and journey maps build on them.
+ *
+ * @packageDocumentation
+ */
+export * from './definition';
+export * from './engine';

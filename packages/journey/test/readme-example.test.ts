@@ -1,0 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('the README example', () => {
+  it('runs the abandoned cart through the step function as the README says', () => {
+    const output = execFileSync(
+      process.execPath,
+      ['--conditions=@cx/source', '--import', 'tsx', 'examples/abandoned-cart.ts'],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(output.trim().split('\n')).toEqual([
+      'entered: at wait-order (waiting), sends [web-push]',
+      'another cart ordered: at wait-order (waiting), sends []',
+      'a day later: at wait-zns (waiting), sends [email]',
+      'this cart ordered: at wait-zns (completed), sends []',
+      'outcome: goal ordered',
+    ]);
+  });
+});
