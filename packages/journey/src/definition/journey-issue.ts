@@ -36,6 +36,7 @@ export const JOURNEY_ISSUE_CODES = [
   'empty_variations',
   'invalid_branch_test',
   'unused_cooldown',
+  'unreachable_result',
 ] as const;
 
 /**
@@ -45,6 +46,7 @@ export const JOURNEY_ISSUE_CODES = [
  *   `no_exit_path` (a node from which no exit can be reached);
  * - events: `unknown_correlation_key` (a `correlate` names a key the entry does not provide);
  * - messages: `missing_template`, `template_channel_mismatch`, `unknown_template`,
+ *   `unreachable_result` (an `on.sent` branch that leaves `opened`/`clicked` no chance),
  *   `entry_property_missing` (a template reads `event.properties.x` the entry does not provide),
  *   and `@cx/channels`' template codes (`undefined_variable`, `liquid_syntax`, ...) from dry renders;
  * - values: `invalid_time` (not `HH:MM`), `invalid_time_zone`, `empty_duration`, `duration_too_long`,

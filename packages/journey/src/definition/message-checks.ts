@@ -29,6 +29,17 @@ export function messageIssues(definition: unknown, provides: EntryProvides | und
     const id = typeof node.id === 'string' ? node.id : undefined;
     const at = `nodes[${index}]`;
     const base = id === undefined ? {} : { node: id };
+    const on = isObject(node.on) ? node.on : {};
+    if (on.sent !== undefined && (on.opened !== undefined || on.clicked !== undefined)) {
+      // The engine follows `sent` as soon as the outbox reports it, long before anyone can open.
+      issues.push({
+        path: `${at}.on.sent`,
+        code: 'unreachable_result',
+        message:
+          'on.sent is followed as soon as the message goes out, so on.opened and on.clicked can never be reached',
+        ...base,
+      });
+    }
     const templates = isObject(node.templates) ? node.templates : {};
     const channels = Array.isArray(node.channels) ? node.channels.filter((c) => typeof c === 'string') : [];
     for (const channel of channels) {

@@ -178,3 +178,13 @@ describe('schema checks', () => {
     }
   });
 });
+
+describe('message result branches', () => {
+  it('warns that on.sent leaves on.opened and on.clicked unreachable', () => {
+    const journey = copy(abandonedCart);
+    journey.nodes[0]!.on = { sent: 'wait-order', clicked: { within: { days: 1 }, next: 'wait-order' } };
+    expect(validateJourney(journey)).toEqual([issue('nodes[0].on.sent', 'unreachable_result')]);
+    journey.nodes[0]!.on = { failed: 'done', clicked: { within: { days: 1 }, next: 'wait-order' } };
+    expect(validateJourney(journey)).toEqual([]);
+  });
+});
