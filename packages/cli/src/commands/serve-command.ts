@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '@cx/core';
+import type { Inbox } from '@cx/channels/in-app';
+import { ConfigError, type Storage } from '@cx/core';
 import { createIdentity } from '@cx/identity';
 import type { SegmentEngine } from '@cx/segments';
 import { createCollectionHandler } from '@cx/server';
+import type { OpenedChannels } from '../channels/open-channels';
 import { openStorage } from '../storage/open-storage';
 import { type CliIo, EXIT } from './cli-io';
 import { IDENTITY_FLAGS, identityConfigOf } from './identity-flags';
@@ -20,6 +22,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     ...KEY_FLAGS,
     workspace: { type: 'string' },
     segments: { type: 'boolean' },
+    channels: { type: 'string' },
     'rate-limit': { type: 'string' },
     ...IDENTITY_FLAGS,
     help: { type: 'boolean', short: 'h' },
@@ -40,6 +43,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`cx serve: database connection lost (${error.message}); it reconnects on next use\n`),
   });
   let engine: SegmentEngine | undefined;
+  let messaging: (OpenedChannels & { inbox: Inbox; stopDispatcher(): Promise<void> }) | undefined;
   try {
     const identity = createIdentity({ storage: opened.storage, config: identityConfigOf(values, io.env) });
     if (values.segments) {
@@ -55,6 +59,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           ),
       });
     }
+    if (values.channels !== undefined) {
+      messaging = await startMessaging(values.channels, opened.storage, workspaceId, io);
+    }
     const handler = createCollectionHandler({
       identity,
       workspaces: [keys],
@@ -64,6 +71,14 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       ...(engine === undefined
         ? {}
         : { segments: { engine: (id: string) => (id === workspaceId ? engine : undefined) } }),
+      ...(messaging === undefined
+        ? {}
+        : {
+            channels: {
+              service: (id: string) => (id === workspaceId ? messaging?.channels : undefined),
+              inbox: (id: string) => (id === workspaceId ? messaging?.inbox : undefined),
+            },
+          }),
       onError: (error) =>
         io.stderr.write(
           `cx serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
@@ -85,6 +100,12 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     if (engine !== undefined) {
       io.stdout.write('cx serve: segment engine running; the segment API (/v1/segments) is on\n');
     }
+    if (messaging !== undefined) {
+      const routes = [...messaging.channels.routes.keys()].join(', ') || 'none';
+      io.stdout.write(
+        `cx serve: outbox dispatcher running (channels: ${routes}); /v1/channels and /v1/me are on\n`,
+      );
+    }
     if (!io.signal.aborted)
       await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
     await new Promise<void>((resolve) => {
@@ -94,7 +115,37 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write('cx serve: stopped\n');
     return EXIT.ok;
   } finally {
+    await messaging?.stopDispatcher();
+    await messaging?.close();
     await engine?.stop();
     await opened.close();
   }
+}
+
+/**
+ * Opens the channels config of `--channels`, starts the outbox dispatcher and opens the in-app
+ * inbox, so the server answers unsubscribe, preference, tracking, webhook and `/v1/me` requests
+ * and queued messages go out while it runs.
+ */
+async function startMessaging(file: string, storage: Storage, workspaceId: string, io: CliIo) {
+  // Loaded only for --channels, as storage drivers load only for their --storage.
+  const [{ readChannelsConfig }, { openChannels }, { createInbox }] = await Promise.all([
+    import('../channels/read-channels-config'),
+    import('../channels/open-channels'),
+    import('@cx/channels/in-app'),
+  ]);
+  const loaded = await readChannelsConfig(file, { env: io.env });
+  const opened = await openChannels({ storage, workspaceId, clock: io.clock, loaded });
+  const dispatcher = opened.channels.dispatcher({
+    onError: (error) =>
+      io.stderr.write(
+        `cx serve: outbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      ),
+  });
+  dispatcher.start();
+  return {
+    ...opened,
+    inbox: createInbox({ storage, workspaceId, clock: io.clock }),
+    stopDispatcher: () => dispatcher.stop(),
+  };
 }

@@ -16,6 +16,9 @@ Options:
                       Without a read or admin key the Profile API answers 401.
   --workspace <id>    the workspace events go to (default "default")
   --segments          run the segment engine and serve the segment API (/v1/segments, ...)
+  --channels <file>   a channels config (see cx send): run the outbox dispatcher and serve the
+                      messaging endpoints (unsubscribe, preferences, tracking, provider
+                      webhooks, /v1/me/inbox, push subscriptions, contacts)
   --rate-limit <n>    requests per second per key before 429 (default unlimited)
   --phone-region <cc> region of phone numbers without a country code, such as VN
                       (or env CX_PHONE_REGION; default: only +<country> numbers count)
