@@ -1,11 +1,12 @@
 /**
- * `@cx/journey`: durable multi-channel journeys. This release has the definitions (typed builder,
- * JSON form, JSON Schema, static validation that lists every problem) and the engine's pure step
- * function, and journey maps measured against real data; the durable runtime, versions,
- * analytics and simulation build on them.
+ * `@cx/journey`: durable multi-channel journeys: definitions (typed builder, JSON form, JSON Schema,
+ * static validation that lists every problem), the engine's pure step function, the durable
+ * runtime (`createJourneys`: admission, timers, exactly-once sends, versions, analytics) and
+ * journey maps measured against real data.
  *
  * @packageDocumentation
  */
 export * from './definition';
 export * from './engine';
 export * from './maps';
+export * from './runtime';

@@ -19,4 +19,16 @@ describe('the README example', () => {
       'outcome: goal ordered',
     ]);
   });
+
+  it('runs the durable runtime example: the nudge with the product, then the reminder a day later', () => {
+    const output = execFileSync(
+      process.execPath,
+      ['--conditions=@cx/source', '--import', 'tsx', 'examples/runtime.ts'],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(output.trim().split('\n')).toEqual([
+      'Giỏ hàng đang chờ: Áo dài lụa | Còn nhớ giỏ hàng?: Mã CART10 giảm 10%',
+      'exited nudge → wait-order → reminder → done',
+    ]);
+  });
 });

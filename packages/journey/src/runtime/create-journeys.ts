@@ -1,0 +1,312 @@
+import type { Channels } from '@cx/channels';
+import {
+  assertWorkspaceId,
+  type Clock,
+  ConfigError,
+  createEventConsumer,
+  type EventBus,
+  type IdleOptions,
+  isCxError,
+  NotFoundError,
+  type Page,
+  type Storage,
+  systemClock,
+} from '@cx/core';
+import { parseJourney } from '../definition/define-journey';
+import type { JourneyDefinition } from '../definition/journey-types';
+import type { InstanceState } from '../engine/step-types';
+import { type AdmissionRefusal, admit } from './admission';
+import { applyStep, type StepDependencies } from './apply-step';
+import { definitionCache } from './definition-cache';
+import { applyEventPage } from './event-inputs';
+import { type JourneyStats, journeyStats, type NodeMember, nodeMembers } from './journey-stats';
+import {
+  type CurrentVersion,
+  EVENTS_CONSUMER,
+  JOURNEY_COLLECTIONS,
+  JourneyWorkingSet,
+  type ProfileJourneys,
+  type StepFailure,
+  type StoredInstance,
+  type StoredVersion,
+} from './journey-store';
+import { exitVersions } from './migration';
+import { createTimerWorker } from './timer-worker';
+
+/** Options of {@link createJourneys}. */
+export interface JourneysOptions {
+  storage: Storage;
+  workspaceId: string;
+  /** Where time comes from (steps, timers, leases); the storage and channels should share it. */
+  clock?: Clock;
+  /** Sends the journeys' messages; their delivery events come back through the event log. */
+  channels: Channels;
+  /** The segments a profile is in now (for branches on segment membership); default none. */
+  segmentsOf?: StepDependencies['segmentsOf'];
+  /** The variation of an experiment for a person (for experiment splits); default `null` (holdout). */
+  assignVariation?: StepDependencies['assignVariation'];
+  /** Lease of the event consumer and of each claimed timer; default 30 s. */
+  leaseMs?: number;
+  /** Wakes the consumer on `events.appended` and the timer worker on `work.scheduled`. */
+  bus?: EventBus;
+  /** Sleep between idle polls; default 50 ms doubling to 5 s. */
+  idle?: IdleOptions;
+  /** Failures of the background loops; default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** What a new version does to the instances of the earlier ones. */
+export interface PublishOptions {
+  /**
+   * `keep` (the default): running instances stay on the version they entered, to the end.
+   * `exit`: every running instance of the earlier versions ends at once (eagerly, during
+   * `publish`), with outcome `exit` `version-replaced`. Moving instances to nodes of the new
+   * version is not supported.
+   */
+  migrate?: 'keep' | 'exit';
+}
+
+/** An instance as the runtime reports it: the engine's state and the messages that failed. */
+export type JourneyInstance = InstanceState & { failures: StepFailure[] };
+
+/** What {@link Journeys.enter} did. */
+export type EnterResult =
+  | { entered: true; instance: JourneyInstance }
+  | { entered: false; reason: AdmissionRefusal };
+
+/** The durable journey runtime of one workspace. */
+export interface Journeys {
+  /**
+   * Validates and stores a new immutable version of a journey and makes it current, in one
+   * commit. New entries go into it; see {@link PublishOptions} for running instances.
+   *
+   * @throws `ValidationError` listing every problem; nothing is stored then.
+   */
+  publish(
+    definition: JourneyDefinition | unknown,
+    options?: PublishOptions,
+  ): Promise<{ id: string; version: number }>;
+  /**
+   * Enters a person into the current version of an `api`-entry journey, by its re-entry rule and
+   * entry cap, and runs the first step.
+   *
+   * @throws `NotFoundError` for a journey never published, `ConfigError` for one whose entry is not `api`.
+   */
+  enter(journeyId: string, profileId: string, data?: Record<string, unknown>): Promise<EnterResult>;
+  /** One instance, or `null`. */
+  instance(id: string): Promise<JourneyInstance | null>;
+  /** A profile's recent instances (up to 50 per journey), oldest first per journey. */
+  instancesOf(profileId: string): Promise<JourneyInstance[]>;
+  /** Node, goal and outcome counts of a version (default the current one). */
+  stats(journeyId: string, version?: number): Promise<JourneyStats>;
+  /** The people waiting at a node of a version (default the current one) now. */
+  membersAt(
+    journeyId: string,
+    node: string,
+    query?: { version?: number; limit?: number; cursor?: string | null },
+  ): Promise<Page<NodeMember>>;
+  /** Follows the event log and runs due timers in the background until {@link Journeys.stop}. */
+  start(): void;
+  /** Stops both loops after their current work. */
+  stop(): Promise<void>;
+  /** Applies the event log and every due timer until neither has anything left. */
+  drain(): Promise<void>;
+}
+
+const toInstance = (stored: StoredInstance): JourneyInstance => ({
+  ...stored.state,
+  failures: stored.failures,
+});
+
+/**
+ * The durable journey runtime: an event-log consumer (`journey.events`) admits people into
+ * journeys and feeds their events, segment changes and message results to their instances; a
+ * worker of `journey.timers` runs waits and timeouts. Each step hands its messages to
+ * `@cx/channels` first (idempotent by source, step and profile) and then commits the instance,
+ * its timer, trait writes and `Journey Entered/Step/Exited` events in one commit with the version
+ * it read, so a crash anywhere, or two processes on one PostgreSQL database, never run a step's
+ * effects twice.
+ *
+ * @example
+ * ```ts
+ * import { memoryStorage } from '@cx/core';
+ * import { createChannels } from '@cx/channels';
+ * import { createJourneys } from '@cx/journey';
+ *
+ * const storage = memoryStorage();
+ * const channels = createChannels({ storage, workspaceId: 'shop', adapters: [] });
+ * const journeys = createJourneys({ storage, workspaceId: 'shop', channels });
+ * await journeys.publish(abandonedCart); // a definition made with defineJourney
+ * journeys.start(); // or `await journeys.drain()` in tests and scripts
+ * ```
+ *
+ * @throws `ConfigError` for bad options.
+ */
+export function createJourneys(options: JourneysOptions): Journeys {
+  try {
+    assertWorkspaceId(options.workspaceId);
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
+  if (!options.storage || !options.channels)
+    throw new ConfigError('journeys options: storage and channels are required');
+  const { storage, workspaceId } = options;
+  const clock = options.clock ?? systemClock;
+  const onError = options.onError ?? ((error: unknown) => console.error('cx journeys:', error));
+  const definitions = definitionCache(storage, workspaceId);
+  const deps: StepDependencies = {
+    storage,
+    workspaceId,
+    channels: options.channels,
+    ...(options.segmentsOf ? { segmentsOf: options.segmentsOf } : {}),
+    ...(options.assignVariation ? { assignVariation: options.assignVariation } : {}),
+  };
+  const shared = {
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.idle ? { idle: options.idle } : {}),
+  };
+  const consumer = createEventConsumer({
+    storage,
+    workspaceId,
+    name: EVENTS_CONSUMER,
+    clock,
+    onError,
+    ...shared,
+    handler: (events) => applyEventPage({ ...deps, definitions, now: () => clock.now() }, events),
+  });
+  const timers = createTimerWorker({ ...deps, definitions, clock, onError, ...shared });
+
+  const currentVersion = async (journeyId: string) => {
+    const current = await storage.documents.get<CurrentVersion>(
+      workspaceId,
+      JOURNEY_COLLECTIONS.current,
+      journeyId,
+    );
+    if (!current) throw new NotFoundError(`journey ${journeyId} was never published`);
+    return current;
+  };
+
+  return {
+    async publish(input, publishOptions = {}) {
+      // Every problem at once, before anything is stored.
+      const definition = parseJourney(input);
+      for (let attempt = 0; ; attempt++) {
+        const current = await storage.documents.get<CurrentVersion>(
+          workspaceId,
+          JOURNEY_COLLECTIONS.current,
+          definition.id,
+        );
+        const version = (current?.value.version ?? 0) + 1;
+        try {
+          await storage.commit(workspaceId, {
+            documents: [
+              {
+                collection: JOURNEY_COLLECTIONS.definitions,
+                key: `${definition.id}@${version}`,
+                value: { definition, version, publishedAt: clock.now() } satisfies StoredVersion,
+                expectedVersion: 0,
+              },
+              {
+                collection: JOURNEY_COLLECTIONS.current,
+                key: definition.id,
+                value: { version } satisfies CurrentVersion,
+                expectedVersion: current?.version ?? 0,
+              },
+            ],
+          });
+        } catch (error) {
+          // Someone published the same journey meanwhile: take the next number.
+          if (isCxError(error, 'CONFLICT') && attempt < 10) continue;
+          throw error;
+        }
+        if (publishOptions.migrate === 'exit' && version > 1) {
+          const earlier = Array.from({ length: version - 1 }, (_, index) => index + 1);
+          await exitVersions(storage, workspaceId, definition.id, earlier, () => clock.now());
+        }
+        return { id: definition.id, version };
+      }
+    },
+
+    async enter(journeyId, profileId, data = {}) {
+      const current = await currentVersion(journeyId);
+      const definition = await definitions.version(journeyId, current.value.version);
+      if (definition.entry.type !== 'api')
+        throw new ConfigError(
+          `journey ${journeyId} is entered by ${definition.entry.type}, not through the API`,
+        );
+      for (let attempt = 0; ; attempt++) {
+        const work = new JourneyWorkingSet(storage, workspaceId);
+        const now = clock.now();
+        const decision = await admit(work, definition, current.value.version, profileId, data, now);
+        if ('refused' in decision) return { entered: false, reason: decision.refused };
+        const stepped = await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now);
+        try {
+          await storage.commit(workspaceId, work.toCommit());
+          return { entered: true, instance: toInstance(stepped) };
+        } catch (error) {
+          // Another writer changed the person's index: decide again from what is stored.
+          if (!isCxError(error, 'CONFLICT') || attempt >= 10) throw error;
+        }
+      }
+    },
+
+    async instance(id) {
+      const stored = await storage.documents.get<StoredInstance>(
+        workspaceId,
+        JOURNEY_COLLECTIONS.instances,
+        id,
+      );
+      return stored ? toInstance(stored.value) : null;
+    },
+
+    async instancesOf(profileId) {
+      const index = await storage.documents.get<ProfileJourneys>(
+        workspaceId,
+        JOURNEY_COLLECTIONS.profiles,
+        profileId,
+      );
+      const ids = Object.values(index?.value.journeys ?? {}).flatMap((journey) => journey.recent);
+      if (ids.length === 0) return [];
+      const stored = await storage.documents.getMany<StoredInstance>(
+        workspaceId,
+        JOURNEY_COLLECTIONS.instances,
+        ids,
+      );
+      const byId = new Map(stored.map((document) => [document.key, document.value]));
+      return ids.flatMap((id) => {
+        const found = byId.get(id);
+        return found ? [toInstance(found)] : [];
+      });
+    },
+
+    async stats(journeyId, version) {
+      const number = version ?? (await currentVersion(journeyId)).value.version;
+      return journeyStats(storage, workspaceId, await definitions.version(journeyId, number), number);
+    },
+
+    async membersAt(journeyId, node, query = {}) {
+      const number = query.version ?? (await currentVersion(journeyId)).value.version;
+      return nodeMembers(storage, workspaceId, journeyId, number, node, query);
+    },
+
+    start() {
+      consumer.start();
+      timers.start();
+    },
+
+    async stop() {
+      await Promise.all([consumer.stop(), timers.stop()]);
+    },
+
+    async drain() {
+      // A timer's step writes events the consumer must read, and an event's step sets timers
+      // that may already be due: go round until both are idle.
+      for (;;) {
+        const applied = await consumer.drain();
+        const ran = await timers.drain();
+        if (applied === 0 && ran === 0) return;
+      }
+    },
+  };
+}

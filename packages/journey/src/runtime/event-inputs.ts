@@ -1,0 +1,144 @@
+import type { CommitInput, CxEvent } from '@cx/core';
+import type { JourneyDefinition } from '../definition/journey-types';
+import { testCondition } from '../engine/match-condition';
+import type { StepInput } from '../engine/step-types';
+import { admit } from './admission';
+import { applyStep, type StepDependencies } from './apply-step';
+import type { DefinitionCache, LoadedVersion } from './definition-cache';
+import {
+  JOURNEY_COLLECTIONS,
+  JourneyWorkingSet,
+  type ProfileJourneys,
+  type StoredInstance,
+} from './journey-store';
+
+const MESSAGE_OUTCOMES: Record<string, 'sent' | 'failed' | 'opened' | 'clicked'> = {
+  'Message Sent': 'sent',
+  'Message Failed': 'failed',
+  'Message Opened': 'opened',
+  'Message Clicked': 'clicked',
+};
+
+/** What an event of the log means to journeys. */
+export type JourneyInput =
+  /** A result of a message a journey sent: for the one instance named by its step. */
+  | { kind: 'message'; instanceId: string; input: Extract<StepInput, { type: 'message' }> }
+  /** Anything else: for every active instance of the profile, and for entries. */
+  | { kind: 'broadcast'; input: Extract<StepInput, { type: 'event' | 'segment' }> };
+
+/**
+ * Reads an event as a journey input: `Message Sent/Failed/Opened/Clicked` whose `source` is
+ * `journey:<id>@<version>` become a `message` input for the instance its `step` (the send's key,
+ * `<instance id>/<node>[#n]`) names; `Segment Entered/Exited` a `segment` input; other track
+ * events an `event` input. Other event types (page, identify) are not inputs.
+ *
+ * @example
+ * ```ts
+ * journeyInput(event); // { kind: 'broadcast', input: { type: 'event', name: 'Order Completed', ... } }
+ * ```
+ */
+export function journeyInput(event: CxEvent): JourneyInput | null {
+  if (event.type !== 'track') return null;
+  const properties = (event.properties ?? {}) as Record<string, unknown>;
+  const outcome = MESSAGE_OUTCOMES[event.event];
+  if (
+    outcome &&
+    typeof properties.source === 'string' &&
+    properties.source.startsWith('journey:') &&
+    typeof properties.step === 'string'
+  ) {
+    const key = properties.step;
+    // Node ids never hold a `/`, so the instance id is everything before the last one.
+    return {
+      kind: 'message',
+      instanceId: key.slice(0, key.lastIndexOf('/')),
+      input: { type: 'message', messageId: key, outcome },
+    };
+  }
+  if (
+    (event.event === 'Segment Entered' || event.event === 'Segment Exited') &&
+    typeof properties.segmentId === 'string'
+  ) {
+    return {
+      kind: 'broadcast',
+      input: { type: 'segment', segment: properties.segmentId, entered: event.event === 'Segment Entered' },
+    };
+  }
+  return {
+    kind: 'broadcast',
+    input: { type: 'event', name: event.event, properties, messageId: event.messageId },
+  };
+}
+
+/** True when the input is the journey's entry; returns the entry data (the event's properties). */
+function entryData(
+  definition: JourneyDefinition,
+  input: JourneyInput,
+  now: number,
+): Record<string, unknown> | null {
+  if (input.kind !== 'broadcast') return null;
+  const entry = definition.entry;
+  const step = input.input;
+  if (entry.type === 'event' && step.type === 'event' && step.name === entry.event) {
+    return entry.where === undefined || testCondition(entry.where, step.properties, now)
+      ? step.properties
+      : null;
+  }
+  if (entry.type === 'segment' && step.type === 'segment' && step.segment === entry.segment) {
+    return step.entered === (entry.on === 'enter') ? { segmentId: step.segment } : null;
+  }
+  return null;
+}
+
+/** What the consumer's page handler needs. */
+export interface EventInputDependencies extends StepDependencies {
+  definitions: DefinitionCache;
+  now: () => number;
+}
+
+/**
+ * Applies one page of the event log to journeys, as one commit: each event goes first to the
+ * profile's active instances (goals, exit criteria, wait-fors, message results), then to the
+ * entries of every journey's current version (so the entering event is not also the new
+ * instance's first input). The commit carries every instance, timer, index and journey event the
+ * page produced; the consumer adds its checkpoint, so a page is applied exactly once, and a
+ * `CONFLICT` (a timer stepped one of the instances meanwhile) makes the consumer read the page
+ * again and step from the stored states.
+ *
+ * @example
+ * ```ts
+ * const commit = await applyEventPage(deps, page.items);
+ * ```
+ */
+export async function applyEventPage(
+  deps: EventInputDependencies,
+  events: readonly CxEvent[],
+): Promise<CommitInput> {
+  const work = new JourneyWorkingSet(deps.storage, deps.workspaceId);
+  let current: LoadedVersion[] | undefined;
+  for (const event of events) {
+    const profileId = event.profileId;
+    if (!profileId) continue;
+    const input = journeyInput(event);
+    if (!input) continue;
+    const now = deps.now();
+    const index = await work.get<ProfileJourneys>(JOURNEY_COLLECTIONS.profiles, profileId);
+    const active = Object.values(index?.journeys ?? {}).flatMap((journey) => journey.active);
+    const targets = input.kind === 'message' ? active.filter((id) => id === input.instanceId) : active;
+    for (const id of targets) {
+      const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, id);
+      if (!stored) continue;
+      const definition = await deps.definitions.version(stored.state.journeyId, stored.state.version);
+      await applyStep(deps, work, definition, stored, input.input, now);
+    }
+    current ??= await deps.definitions.current();
+    for (const { definition, version } of current) {
+      const data = entryData(definition, input, now);
+      if (data === null) continue;
+      const decision = await admit(work, definition, version, profileId, data, now);
+      if ('admitted' in decision)
+        await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now);
+    }
+  }
+  return work.toCommit();
+}

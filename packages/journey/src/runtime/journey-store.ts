@@ -1,0 +1,178 @@
+import type { CommitInput, CxEvent, ProfileWrite, PutDocumentInput, Storage } from '@cx/core';
+import type { JourneyDefinition } from '../definition/journey-types';
+import type { InstanceState } from '../engine/step-types';
+
+/** Where the runtime keeps its documents and its timers. */
+export const JOURNEY_COLLECTIONS = {
+  /** Immutable published versions, key `<id>@<version>`. */
+  definitions: 'journey.definitions',
+  /** The version new entries go into, key `<id>`. */
+  current: 'journey.current',
+  /** One document per instance, key the instance id (`<id>@<version>/<profile>/<n>`). */
+  instances: 'journey.instances',
+  /** Per profile: its entries and active instances of every journey (re-entry rules, routing). */
+  profiles: 'journey.profiles',
+  /** Per journey: entries counted for `entryCap`. */
+  entryCounts: 'journey.entry-counts',
+} as const;
+
+/** The timer queue: one item per waiting instance, key the instance id. */
+export const TIMER_QUEUE = 'journey.timers';
+
+/** The event-log consumer's name (its checkpoint in `core.consumers`). */
+export const EVENTS_CONSUMER = 'journey.events';
+
+/** A published version, as stored. */
+export interface StoredVersion {
+  definition: JourneyDefinition;
+  version: number;
+  publishedAt: number;
+}
+
+/** The current-version pointer of a journey. */
+export interface CurrentVersion {
+  version: number;
+}
+
+/** A message the runtime could not hand to the outbox (a template that failed to render). */
+export interface StepFailure {
+  node: string;
+  /** The send effect's key. */
+  key: string;
+  reason: string;
+  at: number;
+}
+
+/** An instance document: the engine's state plus what the runtime keeps beside it. */
+export interface StoredInstance {
+  state: InstanceState;
+  /** Journey events recorded so far: the next event's sequence, for deterministic message ids. */
+  events: number;
+  /** Messages that could not be made, oldest first. */
+  failures: StepFailure[];
+}
+
+/** One journey in a profile's index. */
+export interface ProfileJourney {
+  /** Entries so far: the last instance's sequence number. */
+  entries: number;
+  /** Instances not yet ended. */
+  active: string[];
+  /** When the last instance ended, or `null`. */
+  lastExitAt: number | null;
+  /** The most recent instance ids (at most {@link KEPT_INSTANCES}), for `instancesOf`. */
+  recent: string[];
+}
+
+/** A profile's journey index document. */
+export interface ProfileJourneys {
+  journeys: Record<string, ProfileJourney>;
+}
+
+/** Entries counted for a journey's `entryCap`, per UTC day, per week (from Monday) and overall. */
+export interface EntryCounts {
+  total: number;
+  day: { start: number; count: number };
+  week: { start: number; count: number };
+}
+
+/** How many instance ids a profile's index keeps per journey for `instancesOf`. */
+export const KEPT_INSTANCES = 50;
+
+/** The id of a profile's `n`-th instance of a version; its prefix lists a version's instances. */
+export const instanceId = (journeyId: string, version: number, profileId: string, n: number) =>
+  `${journeyId}@${version}/${profileId}/${n}`;
+
+/** The key prefix of a version's instances. */
+export const versionPrefix = (journeyId: string, version: number) => `${journeyId}@${version}/`;
+
+interface Entry {
+  collection: string;
+  key: string;
+  /** The stored version read (0: absent), checked by the commit. */
+  version: number;
+  value: unknown;
+  dirty: boolean;
+}
+
+/**
+ * The documents, timers, profile writes and events one commit will hold. Reads go through it so
+ * every document written carries the version it was read at: a concurrent writer (another
+ * worker, the API) makes the whole commit fail with `CONFLICT`, and the caller steps again from
+ * what is stored (the step function is pure, so stepping again is safe).
+ *
+ * @example
+ * ```ts
+ * const work = new JourneyWorkingSet(storage, 'acme');
+ * const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, id);
+ * work.set(JOURNEY_COLLECTIONS.instances, id, next);
+ * await storage.commit('acme', work.toCommit());
+ * ```
+ */
+export class JourneyWorkingSet {
+  readonly #documents = new Map<string, Entry>();
+  /** The last timer operation per instance: set (`at`, `node`) or cancel (`null`). */
+  readonly timers = new Map<string, { at: number; node: string } | null>();
+  readonly profiles: ProfileWrite[] = [];
+  readonly events: CxEvent[] = [];
+
+  constructor(
+    readonly storage: Storage,
+    readonly workspaceId: string,
+  ) {}
+
+  /** A document's value as this working set sees it (its own writes included), or `undefined`. */
+  async get<T>(collection: string, key: string): Promise<T | undefined> {
+    const id = `${collection}\u0000${key}`;
+    let entry = this.#documents.get(id);
+    if (!entry) {
+      const stored = await this.storage.documents.get<T>(this.workspaceId, collection, key);
+      entry = { collection, key, version: stored?.version ?? 0, value: stored?.value, dirty: false };
+      this.#documents.set(id, entry);
+    }
+    return entry.value as T | undefined;
+  }
+
+  /** Writes a document read before with {@link get} (or new: then it must not exist yet). */
+  set<T>(collection: string, key: string, value: T): void {
+    const id = `${collection}\u0000${key}`;
+    const entry = this.#documents.get(id);
+    if (entry) {
+      entry.value = value;
+      entry.dirty = true;
+    } else this.#documents.set(id, { collection, key, version: 0, value, dirty: true });
+  }
+
+  /** Everything gathered, as one commit. */
+  toCommit(): CommitInput {
+    const documents: PutDocumentInput[] = [];
+    for (const entry of this.#documents.values()) {
+      if (!entry.dirty) continue;
+      documents.push({
+        collection: entry.collection,
+        key: entry.key,
+        value: entry.value,
+        expectedVersion: entry.version,
+      });
+    }
+    const schedule = [...this.timers]
+      .filter((timer): timer is [string, { at: number; node: string }] => timer[1] !== null)
+      .map(([key, timer]) => ({
+        queue: TIMER_QUEUE,
+        key,
+        dueAt: timer.at,
+        payload: timer,
+        ifExists: 'replace' as const,
+      }));
+    const cancel = [...this.timers]
+      .filter((timer) => timer[1] === null)
+      .map(([key]) => ({ queue: TIMER_QUEUE, key }));
+    return {
+      documents,
+      ...(schedule.length > 0 ? { schedule } : {}),
+      ...(cancel.length > 0 ? { cancel } : {}),
+      ...(this.profiles.length > 0 ? { profiles: this.profiles } : {}),
+      ...(this.events.length > 0 ? { events: this.events } : {}),
+    };
+  }
+}
