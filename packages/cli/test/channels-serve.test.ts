@@ -19,9 +19,9 @@ afterEach(async () => {
   await ws.close();
 });
 
-async function until<T>(read: () => T | undefined, what: string): Promise<T> {
+async function until<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   for (let tries = 0; tries < 400; tries++) {
-    const value = read();
+    const value = await read();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -119,6 +119,116 @@ describe('cx serve --channels', () => {
     stop.abort();
     expect(await running, stderr).toBe(EXIT.ok);
     expect(stdout).toContain('cx serve: stopped');
+  });
+
+  it('with --journeys, publishes the journeys once and runs them on collected events', async () => {
+    const config = ws.file('serve.channels.json', {
+      adapters: [{ type: 'in-app' }],
+      links: { baseUrl: 'https://cx.example.com', secret: { env: 'LINK_SECRET' } },
+    });
+    const journeysFile = ws.file('journeys.json', [
+      {
+        id: 'cart-nudge',
+        entry: {
+          type: 'event',
+          event: 'Cart Updated',
+          where: { cartId: { $exists: true } },
+          correlation: ['cartId'],
+        },
+        start: 'nudge',
+        nodes: [
+          {
+            type: 'message',
+            id: 'nudge',
+            channels: ['in-app'],
+            category: 'transactional',
+            templates: {
+              'in-app': {
+                id: 'nudge',
+                channel: 'in-app',
+                defaultLocale: 'vi-VN',
+                variants: {
+                  'vi-VN': { title: 'Giỏ hàng {{ event.properties.cartId }}', text: 'Đang chờ bạn' },
+                },
+              },
+            },
+            next: 'done',
+          },
+          { type: 'exit', id: 'done' },
+        ],
+      },
+    ]);
+    const serve = async (stopWhen: (stdout: string, base: string) => Promise<void>) => {
+      const stop = new AbortController();
+      let stdout = '';
+      let stderr = '';
+      const running = runCli(
+        [
+          'serve',
+          '--storage',
+          `sqlite:${ws.db}`,
+          '--workspace',
+          WS,
+          '--write-key',
+          'wk',
+          '--read-key',
+          'rk',
+          '--port',
+          '0',
+          '--channels',
+          config,
+          '--journeys',
+          journeysFile,
+        ],
+        {
+          stdout: { write: (text: string) => (stdout += text) },
+          stderr: { write: (text: string) => (stderr += text) },
+          env: { ...ws.env, LINK_SECRET: SECRET },
+          signal: stop.signal,
+        },
+      );
+      const port = await until(
+        () => /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1],
+        'the server',
+      );
+      await stopWhen(stdout, `http://127.0.0.1:${port}`);
+      stop.abort();
+      expect(await running, stderr).toBe(EXIT.ok);
+      return stdout;
+    };
+
+    const first = await serve(async (stdout, base) => {
+      expect(stdout).toContain('cx serve: journey cart-nudge v1');
+      expect(stdout).toContain('journey workers running');
+      const tracked = await fetch(`${base}/v1/track`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from('wk:').toString('base64')}`,
+        },
+        body: JSON.stringify({ userId: 'u-chi', event: 'Cart Updated', properties: { cartId: 'c7' } }),
+      });
+      expect(tracked.status).toBe(200);
+      const profile = await fetch(`${base}/v1/profiles/user_id:u-chi`, {
+        headers: { authorization: `Basic ${Buffer.from('rk:').toString('base64')}` },
+      });
+      const { id } = (await profile.json()) as { id: string };
+      const token = messageLinks({
+        baseUrl: base,
+        signer: createLinkSigner({ secret: SECRET }),
+        workspaceId: WS,
+      }).profileToken(id);
+      const titles = await until(async () => {
+        const inbox = await fetch(`${base}/v1/me/inbox`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await inbox.json()) as { items: { title?: string }[] };
+        return body.items.length > 0 ? body.items.map((item) => item.title) : undefined;
+      }, 'the journey message');
+      expect(titles).toEqual(['Giỏ hàng c7']);
+    });
+    expect(first).toContain('cx serve: stopped');
+    // A restart with the same file makes no new version.
+    const second = await serve(async () => {});
+    expect(second).toContain('cx serve: journey cart-nudge v1');
   });
 
   it('refuses a bad channels config before listening', async () => {

@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Channels } from '@cx/channels';
 import type { Inbox } from '@cx/channels/in-app';
 import { ConfigError, type Storage } from '@cx/core';
 import { createIdentity } from '@cx/identity';
+import type { Journeys } from '@cx/journey';
 import type { SegmentEngine } from '@cx/segments';
 import { createCollectionHandler } from '@cx/server';
 import type { OpenedChannels } from '../channels/open-channels';
@@ -23,6 +25,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     workspace: { type: 'string' },
     segments: { type: 'boolean' },
     channels: { type: 'string' },
+    journeys: { type: 'string' },
     'rate-limit': { type: 'string' },
     ...IDENTITY_FLAGS,
     help: { type: 'boolean', short: 'h' },
@@ -44,6 +47,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   });
   let engine: SegmentEngine | undefined;
   let messaging: (OpenedChannels & { inbox: Inbox; stopDispatcher(): Promise<void> }) | undefined;
+  let journeys: Journeys | undefined;
   try {
     const identity = createIdentity({ storage: opened.storage, config: identityConfigOf(values, io.env) });
     if (values.segments) {
@@ -59,8 +63,23 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           ),
       });
     }
+    if (values.journeys !== undefined && values.channels === undefined) {
+      throw new ConfigError(
+        '--journeys needs --channels: journeys send their messages through the channels config',
+      );
+    }
     if (values.channels !== undefined) {
       messaging = await startMessaging(values.channels, opened.storage, workspaceId, io);
+    }
+    if (values.journeys !== undefined && messaging !== undefined) {
+      journeys = await startJourneys(
+        values.journeys,
+        opened.storage,
+        workspaceId,
+        messaging.channels,
+        engine,
+        io,
+      );
     }
     const handler = createCollectionHandler({
       identity,
@@ -100,6 +119,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     if (engine !== undefined) {
       io.stdout.write('cx serve: segment engine running; the segment API (/v1/segments) is on\n');
     }
+    if (journeys !== undefined) {
+      io.stdout.write('cx serve: journey workers running (entries, timers, message outcomes)\n');
+    }
     if (messaging !== undefined) {
       const routes = [...messaging.channels.routes.keys()].join(', ') || 'none';
       io.stdout.write(
@@ -115,6 +137,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write('cx serve: stopped\n');
     return EXIT.ok;
   } finally {
+    await journeys?.stop();
     await messaging?.stopDispatcher();
     await messaging?.close();
     await engine?.stop();
@@ -148,4 +171,59 @@ async function startMessaging(file: string, storage: Storage, workspaceId: strin
     inbox: createInbox({ storage, workspaceId, clock: io.clock }),
     stopDispatcher: () => dispatcher.stop(),
   };
+}
+
+/**
+ * Publishes the journeys of `--journeys` (a JSON file holding one definition or an array; a
+ * version is made only when a definition changed since the last start) and starts their workers:
+ * the event consumer that admits people and feeds their instances, and the timer worker.
+ */
+async function startJourneys(
+  file: string,
+  storage: Storage,
+  workspaceId: string,
+  channels: Channels,
+  engine: SegmentEngine | undefined,
+  io: CliIo,
+): Promise<Journeys> {
+  const [{ readFile }, { createJourneys }] = await Promise.all([
+    import('node:fs/promises'),
+    import('@cx/journey'),
+  ]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read the journeys file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const journeys = createJourneys({
+    storage,
+    workspaceId,
+    clock: io.clock,
+    channels,
+    ...(engine === undefined
+      ? {}
+      : {
+          segmentsOf: async (profileId: string) =>
+            (await engine.segmentsOf(profileId)).map((each) => each.segmentId),
+        }),
+    onError: (error) =>
+      io.stderr.write(
+        `cx serve: journeys: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      ),
+  });
+  for (const definition of Array.isArray(parsed) ? parsed : [parsed]) {
+    try {
+      const { id, version } = await journeys.publish(definition, { ifChanged: true });
+      io.stdout.write(`cx serve: journey ${id} v${version}\n`);
+    } catch (error) {
+      throw new ConfigError(`the journeys file ${file} is invalid: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  journeys.start();
+  return journeys;
 }

@@ -19,6 +19,8 @@ Options:
   --channels <file>   a channels config (see cx send): run the outbox dispatcher and serve the
                       messaging endpoints (unsubscribe, preferences, tracking, provider
                       webhooks, /v1/me/inbox, push subscriptions, contacts)
+  --journeys <file>   journey definitions (JSON: one or an array; needs --channels): publish
+                      those that changed and run the journey workers
   --rate-limit <n>    requests per second per key before 429 (default unlimited)
   --phone-region <cc> region of phone numbers without a country code, such as VN
                       (or env CX_PHONE_REGION; default: only +<country> numbers count)

@@ -64,6 +64,12 @@ export interface PublishOptions {
    * version is not supported.
    */
   migrate?: 'keep' | 'exit';
+  /**
+   * Publish only when the definition differs from the current version (same JSON, key order
+   * aside): a process that publishes its journeys on every start (`cx serve --journeys`) does not
+   * make a new version each time. Returns the current version when unchanged.
+   */
+  ifChanged?: boolean;
 }
 
 /** An instance as the runtime reports it: the engine's state and the messages that failed. */
@@ -197,6 +203,16 @@ export function createJourneys(options: JourneysOptions): Journeys {
           JOURNEY_COLLECTIONS.current,
           definition.id,
         );
+        if (publishOptions.ifChanged && current) {
+          const stored = await storage.documents.get<StoredVersion>(
+            workspaceId,
+            JOURNEY_COLLECTIONS.definitions,
+            `${definition.id}@${current.value.version}`,
+          );
+          if (stored && stableJson(stored.value.definition) === stableJson(definition)) {
+            return { id: definition.id, version: current.value.version };
+          }
+        }
         const version = (current?.value.version ?? 0) + 1;
         try {
           await storage.commit(workspaceId, {
@@ -309,4 +325,15 @@ export function createJourneys(options: JourneysOptions): Journeys {
       }
     },
   };
+}
+
+/** JSON with object keys sorted, so two equal definitions compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : inner,
+  );
 }

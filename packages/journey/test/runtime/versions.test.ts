@@ -33,6 +33,36 @@ describe.each(storages)('versions on %s storage', (_name, open) => {
   let setup: Embedded;
   afterEach(async () => setup.close());
 
+  it('publishes again only when the definition changed, with ifChanged', async () => {
+    setup = await embedded(open);
+    expect(await setup.journeys.publish(version('v1'), { ifChanged: true })).toEqual({
+      id: 'winback',
+      version: 1,
+    });
+    // The same journey with its keys in another order is the same journey.
+    const reverseKeys = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reverseKeys)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([key, inner]) => [key, reverseKeys(inner)]),
+            )
+          : value;
+    const reordered = reverseKeys(version('v1')) as JourneyDefinition;
+    expect(Object.keys(reordered)[0]).toBe('nodes');
+    expect(await setup.journeys.publish(reordered, { ifChanged: true })).toEqual({
+      id: 'winback',
+      version: 1,
+    });
+    expect(await setup.journeys.publish(version('v2'), { ifChanged: true })).toEqual({
+      id: 'winback',
+      version: 2,
+    });
+    expect(await setup.journeys.publish(version('v2'))).toEqual({ id: 'winback', version: 3 });
+  });
+
   it('refuses an invalid journey with every problem, storing nothing', async () => {
     setup = await embedded(open);
     const bad = {
