@@ -33,6 +33,13 @@ export function resumeWaiting(run: Run, input: Exclude<StepInput, { type: 'enter
     waiting.kind === 'condition' &&
     matchesJourneyCondition(waiting.condition, input, run.state.correlation, run.now)
   ) {
+    // Keep what the awaited event said, so later branches can test it (`data.events.<node>.score`).
+    if (input.type === 'event') {
+      run.state = withDataEntry(run.state, 'events', waiting.node, {
+        name: input.name,
+        properties: input.properties,
+      });
+    }
     moveOn(run, waiting, waitForNode(run, waiting).next, false);
   }
 }

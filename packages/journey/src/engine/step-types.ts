@@ -45,7 +45,8 @@ export interface InstanceState {
   correlation: Record<string, string>;
   /**
    * Data nodes add along the way: `messages[node]` (see `MessageRecord`), `splits[node]` (the
-   * random split's chosen next node) and `experiments[experiment]` (the variation, `null` outside).
+   * random split's chosen next node), `experiments[experiment]` (the variation, `null` outside)
+   * and `events[node]` (`{ name, properties }` of the event a wait-for node matched).
    */
   data: Record<string, unknown>;
   waiting: Waiting | null;

@@ -57,6 +57,22 @@ describe('wait-for with correlation keys', () => {
     expect(harness.state.waiting?.node).toBe('wait-shipped');
   });
 
+  it('keeps the event it matched in data.events, for the branches after it', () => {
+    const harness = follow();
+    harness.event('Order Shipped', {
+      order_id: '1001',
+      store: { id: 's1' },
+      carrier: 'ghtk',
+      trackingCode: 'VN42',
+    });
+    expect(harness.state.data.events).toEqual({
+      'wait-shipped': {
+        name: 'Order Shipped',
+        properties: { order_id: '1001', store: { id: 's1' }, carrier: 'ghtk', trackingCode: 'VN42' },
+      },
+    });
+  });
+
   it('moves on when the matching event comes, cancelling the timeout', () => {
     const harness = follow();
     harness.advance(5 * HOUR);
