@@ -32,6 +32,9 @@ const GOALS: Record<string, string> = {
   'segments.expiry-lateness.memory': 'p99 < 1,000 ms',
   'channels.dispatch.smtp': 'speedup ≥ 0.8',
   'channels.dispatch.http': 'speedup ≥ 0.8',
+  'journey.steps.sqlite': 'speedup ≥ 0.5',
+  'journey.steps.postgres': 'speedup ≥ 0.5',
+  'journey.timer-lateness.memory': 'p99 < 1,000 ms',
 };
 
 const format = (value: number) =>

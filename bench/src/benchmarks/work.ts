@@ -32,7 +32,7 @@ const workMemory: Benchmark = {
  * rows in due order and delete them. That is the least a queue can do; it has no leases, no
  * retries and no idempotency keys.
  */
-function sqlitePeer(file: string) {
+export function sqlitePeer(file: string) {
   const db = new Database(file, { timeout: 5000 });
   applyRecommendedPragmas(db);
   db.exec(`CREATE TABLE q (id INTEGER PRIMARY KEY, due_at INTEGER NOT NULL, payload TEXT NOT NULL);
@@ -96,7 +96,7 @@ let pool: pg.Pool | undefined;
  * `DELETE … WHERE id = ANY(…)`, `COMMIT`: the loop pg-boss and graphile-worker are built around,
  * without their leases, retries or keys.
  */
-async function postgresPeer(db: pg.Pool) {
+export async function postgresPeer(db: pg.Pool) {
   const client = await db.connect();
   try {
     for (let start = 0; start < WORK_ITEMS; start += WORK_BATCH) {
@@ -122,6 +122,10 @@ async function postgresPeer(db: pg.Pool) {
   }
 }
 
+/** The table {@link postgresPeer} queues in; create it once per database. */
+export const POSTGRES_PEER_TABLE = `CREATE TABLE peer_q (id bigserial PRIMARY KEY, due_at bigint NOT NULL, payload text NOT NULL);
+                      CREATE INDEX peer_q_due ON peer_q (due_at)`;
+
 const workPostgres: Benchmark = {
   name: 'core.work.postgres',
   unit: 'items/s',
@@ -132,8 +136,7 @@ const workPostgres: Benchmark = {
     pool = new pg.Pool({ connectionString: database.url, max: 4 });
     pool.on('error', () => {});
     await migrate(pool);
-    await pool.query(`CREATE TABLE peer_q (id bigserial PRIMARY KEY, due_at bigint NOT NULL, payload text NOT NULL);
-                      CREATE INDEX peer_q_due ON peer_q (due_at)`);
+    await pool.query(POSTGRES_PEER_TABLE);
   },
   async measure() {
     const db = pool!;
