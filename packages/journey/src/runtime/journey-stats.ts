@@ -1,6 +1,6 @@
 import type { Page, Storage, StoredDocument } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
-import { JOURNEY_COLLECTIONS, type StoredInstance, versionPrefix } from './journey-store';
+import { JOURNEY_COLLECTIONS, type StoredInstance, versionInstances, versionPrefix } from './journey-store';
 
 /** What happened at one node of a version. */
 export interface NodeStats {
@@ -37,24 +37,6 @@ export interface NodeMember {
   since: number;
 }
 
-/** Every stored instance of a version, a page at a time. */
-async function* instancesOf(storage: Storage, workspaceId: string, journeyId: string, version: number) {
-  let cursor: string | null = null;
-  do {
-    const page: Page<StoredDocument<StoredInstance>> = await storage.documents.list<StoredInstance>(
-      workspaceId,
-      JOURNEY_COLLECTIONS.instances,
-      {
-        prefix: versionPrefix(journeyId, version),
-        limit: 500,
-        cursor,
-      },
-    );
-    for (const document of page.items) yield document.value.state;
-    cursor = page.nextCursor;
-  } while (cursor);
-}
-
 /**
  * Counts a version's nodes, goals and outcomes from its instance documents. Computing rather than
  * keeping counters means no document every step of every instance contends on, and numbers that
@@ -79,7 +61,8 @@ export async function journeyStats(
   const goals: Record<string, number> = {};
   for (const goal of definition.goals ?? []) goals[goal.id] = 0;
   const instances = { total: 0, running: 0, completed: 0, exited: 0 };
-  for await (const state of instancesOf(storage, workspaceId, definition.id, version)) {
+  for await (const { value } of versionInstances(storage, workspaceId, definition.id, version)) {
+    const state = value.state;
     instances.total += 1;
     const running = state.status === 'active' || state.status === 'waiting';
     if (running) instances.running += 1;

@@ -1,4 +1,12 @@
-import type { CommitInput, CxEvent, ProfileWrite, PutDocumentInput, Storage } from '@cx/core';
+import type {
+  CommitInput,
+  CxEvent,
+  Page,
+  ProfileWrite,
+  PutDocumentInput,
+  Storage,
+  StoredDocument,
+} from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
 import type { InstanceState } from '../engine/step-types';
 
@@ -175,4 +183,31 @@ export class JourneyWorkingSet {
       ...(this.events.length > 0 ? { events: this.events } : {}),
     };
   }
+}
+
+/**
+ * Every stored instance document of a version, a page at a time (keys start with the version's
+ * prefix, so one prefix listing finds them).
+ *
+ * @example
+ * ```ts
+ * for await (const document of versionInstances(storage, 'acme', 'abandoned-cart', 1)) count += 1;
+ * ```
+ */
+export async function* versionInstances(
+  storage: Storage,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+): AsyncGenerator<StoredDocument<StoredInstance>> {
+  let cursor: string | null = null;
+  do {
+    const page: Page<StoredDocument<StoredInstance>> = await storage.documents.list<StoredInstance>(
+      workspaceId,
+      JOURNEY_COLLECTIONS.instances,
+      { prefix: versionPrefix(journeyId, version), limit: 500, cursor },
+    );
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
 }

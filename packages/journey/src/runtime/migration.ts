@@ -1,6 +1,11 @@
-import { isCxError, type Page, type Storage, type StoredDocument } from '@cx/core';
+import { isCxError, type Storage } from '@cx/core';
 import { recordEnded } from './admission';
-import { JOURNEY_COLLECTIONS, JourneyWorkingSet, type StoredInstance, versionPrefix } from './journey-store';
+import {
+  JOURNEY_COLLECTIONS,
+  JourneyWorkingSet,
+  type StoredInstance,
+  versionInstances,
+} from './journey-store';
 import { journeyProfileEvent } from './profile-events';
 
 /** The exit id of instances a new version's `migrate: 'exit'` ended. */
@@ -25,22 +30,9 @@ export async function exitVersions(
 ): Promise<number> {
   let exited = 0;
   for (const version of versions) {
-    let cursor: string | null = null;
-    do {
-      const page: Page<StoredDocument<StoredInstance>> = await storage.documents.list<StoredInstance>(
-        workspaceId,
-        JOURNEY_COLLECTIONS.instances,
-        {
-          prefix: versionPrefix(journeyId, version),
-          limit: 200,
-          cursor,
-        },
-      );
-      for (const document of page.items) {
-        if (await exitOne(storage, workspaceId, document.key, now)) exited += 1;
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const document of versionInstances(storage, workspaceId, journeyId, version)) {
+      if (await exitOne(storage, workspaceId, document.key, now)) exited += 1;
+    }
   }
   return exited;
 }
