@@ -2,6 +2,7 @@ import {
   type ClaimedWork,
   type CommitInput,
   type CxEvent,
+  canonicalProfile,
   DeadLetter,
   isCxError,
   type ProfileRecord,
@@ -31,15 +32,6 @@ import {
 import { retryDelayMs } from './retry-policy';
 
 const HISTORY_LIMIT = 50;
-
-/** Follows `mergedInto` to the profile that holds the person now. */
-async function canonicalProfile(context: DispatchContext, profileId: string): Promise<ProfileRecord | null> {
-  let profile = await context.storage.profiles.get(context.workspaceId, profileId);
-  for (let hops = 0; profile?.mergedInto && hops < 16; hops++) {
-    profile = await context.storage.profiles.get(context.workspaceId, profile.mergedInto);
-  }
-  return profile;
-}
 
 /** How a failed provider call moves a message along its route. */
 type FailureMove = 'retry' | 'failover' | 'fallback';
@@ -81,7 +73,7 @@ export function dispatchMessage(context: DispatchContext) {
 
     const now = clock.now();
     const at = new Date(now).toISOString();
-    const profile = await canonicalProfile(context, record.profileId);
+    const profile = await canonicalProfile(storage.profiles, workspaceId, record.profileId);
     const turn = new Turn(context, record, document.version, now, at);
     if (!profile)
       return turn.finish('dropped', { rule: 'profile-deleted', reason: 'the profile no longer exists' });

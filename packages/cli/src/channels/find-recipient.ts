@@ -1,13 +1,11 @@
-import { ConfigError, identifierSchema, NotFoundError, type ProfileRecord, type Storage } from '@cx/core';
-
-/** Follows `mergedInto` to the profile that holds the person now (a few hops at most). */
-async function canonical(storage: Storage, workspaceId: string, profile: ProfileRecord | null) {
-  let current = profile;
-  for (let hops = 0; current?.mergedInto && hops < 16; hops++) {
-    current = await storage.profiles.get(workspaceId, current.mergedInto);
-  }
-  return current;
-}
+import {
+  ConfigError,
+  canonicalProfile,
+  identifierSchema,
+  NotFoundError,
+  type ProfileRecord,
+  type Storage,
+} from '@cx/core';
 
 /**
  * The profile `--to` names: `<type>:<value>` through the identifier index (`email:an@example.com`,
@@ -27,7 +25,7 @@ export async function findRecipient(
 ): Promise<ProfileRecord> {
   const colon = to.indexOf(':');
   if (colon === -1) {
-    const profile = await canonical(storage, workspaceId, await storage.profiles.get(workspaceId, to));
+    const profile = await canonicalProfile(storage.profiles, workspaceId, to);
     if (!profile) throw new NotFoundError(`no profile has the id ${to} in workspace ${workspaceId}`);
     return profile;
   }

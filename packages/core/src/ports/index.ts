@@ -1,3 +1,4 @@
+export { canonicalProfile } from './canonical-profile';
 export type { CommitInput, CommitResult, ProfileWrite } from './commit';
 export { compareKeys } from './compare-keys';
 export { decodeCursor, encodeCursor } from './cursor';

@@ -1,5 +1,5 @@
 import type { Channels } from '@cx/channels';
-import { isCxError, type ProfileRecord, type Storage } from '@cx/core';
+import { canonicalProfile, isCxError, type Storage } from '@cx/core';
 import type { JourneyDefinition, MessageNode } from '../definition/journey-types';
 import { stepInstance } from '../engine/step-instance';
 import type { InstanceState, StepContext, StepEffect, StepInput } from '../engine/step-types';
@@ -27,14 +27,6 @@ const MAX_FAILURE_ROUNDS = 10;
 type SendEffect = Extract<StepEffect, { type: 'send' }>;
 
 const ended = (state: InstanceState) => state.status === 'completed' || state.status === 'exited';
-
-/** The profile a message goes to, following merges as `@cx/channels` does. */
-async function canonicalProfile(deps: StepDependencies, profileId: string): Promise<ProfileRecord | null> {
-  let profile = await deps.storage.profiles.get(deps.workspaceId, profileId);
-  for (let hops = 0; profile?.mergedInto && hops < 16; hops++)
-    profile = await deps.storage.profiles.get(deps.workspaceId, profile.mergedInto);
-  return profile;
-}
 
 /**
  * A message that can never be made, as opposed to one that failed for now: a template that does
@@ -130,7 +122,7 @@ export async function applyStep(
   now: number,
 ): Promise<StoredInstance> {
   if (ended(stored.state)) return stored;
-  const profile = await canonicalProfile(deps, stored.state.profileId);
+  const profile = await canonicalProfile(deps.storage.profiles, deps.workspaceId, stored.state.profileId);
   const traits = profile?.traits ?? {};
   const context: StepContext = {
     traits,
