@@ -2,6 +2,7 @@ import {
   type Clock,
   ConfigError,
   ConflictError,
+  canonicalProfile,
   createWorker,
   type EventBus,
   type IdleOptions,
@@ -29,7 +30,7 @@ import { createLinkSigner, type LinkSigner } from './links/link-signer';
 import { type MessageLinkBuilder, messageLinks } from './links/message-links';
 import { type TrackingLinks, type TrackingPayload, trackingLinks } from './links/tracking-links';
 import { dispatchMessage } from './outbox/dispatch-message';
-import { enqueueMessage, type SendReceipt } from './outbox/enqueue-message';
+import { enqueueMessage, type SendReceipt, templateScope } from './outbox/enqueue-message';
 import { MESSAGES_COLLECTION, type MessageRecord, OUTBOX_QUEUE } from './outbox/message-record';
 import type { RetryPolicy } from './outbox/retry-policy';
 import { type SendRequest, sendRequestSchema } from './outbox/send-request';
@@ -41,7 +42,7 @@ import {
   type PressurePolicyInput,
 } from './pressure';
 import { createDeviceRegistry, type DeviceRegistry } from './recipients/device-registry';
-import type { RecipientTraits } from './recipients/resolve-recipient';
+import { personSettings, type RecipientTraits } from './recipients/resolve-recipient';
 import { createTemplateRenderer, createTemplateStore, type TemplateStore } from './templates';
 
 /** Options of {@link createChannels}. */
@@ -228,6 +229,7 @@ export function createChannels(options: ChannelsOptions): Channels {
     }
     routes.set(channel, [...ids]);
   }
+  const recipientTraits = options.recipientTraits ?? {};
   const topics = [...(options.topics ?? [])];
   const topicMap = new Map(topics.map((topic) => [topic.id, topic]));
   const defaults = {
@@ -304,7 +306,7 @@ export function createChannels(options: ChannelsOptions): Channels {
     pressure,
     ledgerHorizonMs: horizon,
     devices,
-    recipientTraits: options.recipientTraits ?? {},
+    recipientTraits,
     retry: options.retry ?? {},
     sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
     random: options.random ?? Math.random,
@@ -324,8 +326,8 @@ export function createChannels(options: ChannelsOptions): Channels {
           templates,
           renderer,
           links,
-          defaultLocale: defaults.locale,
-          defaultTimezone: defaults.timezone,
+          defaults,
+          recipientTraits,
           knownTopics: new Set(topicMap.keys()),
         },
         parsed,
@@ -409,12 +411,10 @@ export function createChannels(options: ChannelsOptions): Channels {
       deadLetters: (query) => storage.work.deadLetters(workspaceId, OUTBOX_QUEUE, query ?? {}),
     },
     async contactSummary(profileId, period = 'week') {
-      const [ledger, profile] = await Promise.all([
-        readLedger(storage, workspaceId, profileId),
-        storage.profiles.get(workspaceId, profileId),
-      ]);
-      const timezone =
-        typeof profile?.traits.timezone === 'string' ? profile.traits.timezone : defaults.timezone;
+      // The ledger is kept under the profile that held the person when each message went.
+      const profile = await canonicalProfile(storage.profiles, workspaceId, profileId);
+      const ledger = await readLedger(storage, workspaceId, profile?.id ?? profileId);
+      const { timezone } = profile ? personSettings(profile, recipientTraits, defaults) : defaults;
       return contactSummary(ledger.entries, { period, now: clock.now(), timezone });
     },
     preferences,
@@ -422,30 +422,23 @@ export function createChannels(options: ChannelsOptions): Channels {
     devices,
     templates,
     async preview(input) {
-      const profile = await storage.profiles.get(workspaceId, input.profileId);
+      // The same person, settings and scope as `send` renders with.
+      const profile = await canonicalProfile(storage.profiles, workspaceId, input.profileId);
       if (!profile) throw new NotFoundError(`profile ${input.profileId} does not exist`);
       const template =
         typeof input.template === 'string' ? await templates.get(input.template) : input.template;
       if (!template) throw new NotFoundError('no template given');
-      const locale =
-        input.locale ?? (typeof profile.traits.locale === 'string' ? profile.traits.locale : defaults.locale);
-      const timezone =
-        typeof profile.traits.timezone === 'string' ? profile.traits.timezone : defaults.timezone;
-      const rendered = await renderer.render(
-        template,
-        {
-          profile: { id: profile.id, traits: profile.traits },
-          ...(input.event ? { event: input.event } : {}),
-          data: input.data ?? {},
-          message: {
-            id: 'preview',
-            links:
-              links?.forMessage({ profileId: profile.id, channel: input.channel, messageId: 'preview' }) ??
-              {},
-          },
-        },
-        { locale, timezone },
-      );
+      const person = personSettings(profile, recipientTraits, defaults);
+      const scope = templateScope(profile, {
+        event: input.event,
+        data: input.data,
+        messageId: 'preview',
+        links: links?.forMessage({ profileId: profile.id, channel: input.channel, messageId: 'preview' }),
+      });
+      const rendered = await renderer.render(template, scope, {
+        locale: input.locale ?? person.locale,
+        timezone: person.timezone,
+      });
       return { content: rendered.content, locale: rendered.locale };
     },
     async handleWebhook(adapterId, request) {

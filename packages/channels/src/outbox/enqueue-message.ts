@@ -1,5 +1,6 @@
 import {
   type Clock,
+  canonicalProfile,
   isCxError,
   NotFoundError,
   type ProfileRecord,
@@ -7,9 +8,10 @@ import {
   ValidationError,
 } from '@cx/core';
 import type { ChannelKind } from '../contract/channel-kind';
-import type { MessageContent } from '../contract/outbound-message';
+import type { MessageContent, MessageLinks } from '../contract/outbound-message';
 import type { MessageLinkBuilder } from '../links/message-links';
-import type { TemplateDefinition, TemplateRenderer, TemplateStore } from '../templates';
+import { personSettings, type RecipientTraits } from '../recipients/resolve-recipient';
+import type { TemplateDefinition, TemplateRenderer, TemplateScope, TemplateStore } from '../templates';
 import { messageIdFor } from './message-id';
 import { MESSAGES_COLLECTION, type MessageRecord, type MessageStatus, OUTBOX_QUEUE } from './message-record';
 import type { SendRequest } from './send-request';
@@ -32,21 +34,33 @@ export interface EnqueueContext {
   templates: TemplateStore;
   renderer: TemplateRenderer;
   links: MessageLinkBuilder | undefined;
-  defaultLocale: string;
-  defaultTimezone: string;
+  /** The locale and time zone of people whose profile has none. */
+  defaults: { locale: string; timezone: string };
+  /** Where on a profile the locale and time zone are read. */
+  recipientTraits: RecipientTraits;
   knownTopics: ReadonlySet<string>;
 }
 
-async function canonical(storage: Storage, workspaceId: string, profileId: string): Promise<ProfileRecord> {
-  let profile = await storage.profiles.get(workspaceId, profileId);
-  for (let hops = 0; profile?.mergedInto && hops < 16; hops++) {
-    profile = await storage.profiles.get(workspaceId, profile.mergedInto);
-  }
-  if (!profile) throw new NotFoundError(`profile ${profileId} does not exist`);
-  return profile;
+/**
+ * What a template sees for one message to one person: their profile and traits, the triggering
+ * event, custom data, and the message's id and links. `channels.preview` renders with the same.
+ */
+export function templateScope(
+  profile: Pick<ProfileRecord, 'id' | 'traits'>,
+  message: {
+    event?: Record<string, unknown> | undefined;
+    data?: Record<string, unknown> | undefined;
+    messageId: string;
+    links?: MessageLinks | undefined;
+  },
+): TemplateScope {
+  return {
+    profile: { id: profile.id, traits: profile.traits },
+    ...(message.event === undefined ? {} : { event: message.event }),
+    data: message.data ?? {},
+    message: { id: message.messageId, links: message.links ?? {} },
+  };
 }
-
-const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /**
  * Renders the message for every channel of its chain, then stores it and schedules it in one
@@ -76,9 +90,11 @@ export async function enqueueMessage(context: EnqueueContext, request: SendReque
       [{ path: 'category', message: 'marketing email without unsubscribe links', code: 'custom' }],
     );
   }
-  const profile = await canonical(storage, workspaceId, request.profileId);
-  const locale = request.locale ?? text(profile.traits.locale) ?? context.defaultLocale;
-  const timezone = text(profile.traits.timezone) ?? context.defaultTimezone;
+  const profile = await canonicalProfile(storage.profiles, workspaceId, request.profileId);
+  if (!profile) throw new NotFoundError(`profile ${request.profileId} does not exist`);
+  const person = personSettings(profile, context.recipientTraits, context.defaults);
+  const locale = request.locale ?? person.locale;
+  const timezone = person.timezone;
   const now = clock.now();
 
   const contents: Partial<Record<ChannelKind, MessageContent>> = {};
@@ -95,12 +111,7 @@ export async function enqueueMessage(context: EnqueueContext, request: SendReque
     const template = typeof given === 'string' ? await context.templates.get(given) : given;
     const rendered = await context.renderer.render(
       template,
-      {
-        profile: { id: profile.id, traits: profile.traits },
-        ...(request.event === undefined ? {} : { event: request.event }),
-        data: request.data ?? {},
-        message: { id: messageId, links: links ?? {} },
-      },
+      templateScope(profile, { event: request.event, data: request.data, messageId, links }),
       { locale, timezone },
     );
     contents[channel] = rendered.content;

@@ -24,6 +24,27 @@ const identifier = (profile: ProfileRecord, type: string) =>
   profile.identifiers.find((each) => each.type === type)?.value;
 
 /**
+ * The locale and time zone a profile's traits give (under the `names` configured), or the
+ * defaults: what templates render with, and where caps and quiet hours are counted.
+ *
+ * @example
+ * ```ts
+ * personSettings(profile, {}, { locale: 'vi-VN', timezone: 'Asia/Ho_Chi_Minh' });
+ * // { locale: 'en-US', timezone: 'America/New_York' } for a profile whose traits say so
+ * ```
+ */
+export function personSettings(
+  profile: Pick<ProfileRecord, 'traits'>,
+  names: RecipientTraits,
+  defaults: { locale: string; timezone: string },
+): { locale: string; timezone: string } {
+  return {
+    locale: text(profile.traits[names.locale ?? 'locale']) ?? defaults.locale,
+    timezone: text(profile.traits[names.timezone ?? 'timezone']) ?? defaults.timezone,
+  };
+}
+
+/**
  * The recipient of a message on `channel`: the profile's address for that channel (a trait, else
  * an identifier of the same type), its newest push subscription or device, its locale and time
  * zone. `null` when the profile has no address for the channel (the fallback channel takes over).
