@@ -35,7 +35,7 @@ function email(options: Partial<Parameters<typeof smtpEmail>[0]> = {}): ChannelA
   return adapter;
 }
 
-const only = () => {
+const theOnlyMail = () => {
   expect(server.messages).toHaveLength(1);
   return server.messages[0] as (typeof server.messages)[number];
 };
@@ -54,7 +54,7 @@ describe('smtpEmail: what arrives', () => {
 
   it('delivers Vietnamese subject, HTML and text intact, from a display name with diacritics', async () => {
     const result = await email().send(transactionalEmail('order-shipped-1'));
-    const mail = only();
+    const mail = theOnlyMail();
     expect(mail.subject).toBe(VIETNAMESE.subject);
     expect(mail.html).toContain('Xin chào Lan, đơn hàng của bạn đang trên đường đến.');
     expect(mail.text?.trim()).toBe(VIETNAMESE.text);
@@ -70,12 +70,12 @@ describe('smtpEmail: what arrives', () => {
 
   it('sets Reply-To when configured', async () => {
     await email({ replyTo: 'Hỗ trợ <help@shop.vn>' }).send(transactionalEmail('reply-to-1'));
-    expect(only().replyTo?.value).toEqual([{ address: 'help@shop.vn', name: 'Hỗ trợ' }]);
+    expect(theOnlyMail().replyTo?.value).toEqual([{ address: 'help@shop.vn', name: 'Hỗ trợ' }]);
   });
 
   it('gives marketing email RFC 8058 one-click List-Unsubscribe headers, https first, then mailto', async () => {
     await email().send(marketingEmail('promo-1'));
-    const mail = only();
+    const mail = theOnlyMail();
     expect(rawHeader(mail, 'List-Unsubscribe')).toBe(
       `<${UNSUBSCRIBE}>, <mailto:unsubscribe@shop.vn?subject=unsubscribe>`,
     );
@@ -87,20 +87,20 @@ describe('smtpEmail: what arrives', () => {
 
   it('gives the https link alone when there is no mailto', async () => {
     await email().send(marketingEmail('promo-https-only', { links: { unsubscribe: UNSUBSCRIBE } }));
-    expect(rawHeader(only(), 'List-Unsubscribe')).toBe(`<${UNSUBSCRIBE}>`);
+    expect(rawHeader(theOnlyMail(), 'List-Unsubscribe')).toBe(`<${UNSUBSCRIBE}>`);
   });
 
   it('gives transactional email no List-Unsubscribe headers', async () => {
     await email().send(transactionalEmail('receipt-1'));
-    const mail = only();
+    const mail = theOnlyMail();
     expect(rawHeader(mail, 'List-Unsubscribe')).toBeUndefined();
     expect(rawHeader(mail, 'List-Unsubscribe-Post')).toBeUndefined();
   });
 
   it('gives transactional email the headers when it carries an unsubscribe link', async () => {
     await email().send(transactionalEmail('digest-1', { links: { unsubscribe: UNSUBSCRIBE } }));
-    expect(rawHeader(only(), 'List-Unsubscribe')).toBe(`<${UNSUBSCRIBE}>`);
-    expect(rawHeader(only(), 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(rawHeader(theOnlyMail(), 'List-Unsubscribe')).toBe(`<${UNSUBSCRIBE}>`);
+    expect(rawHeader(theOnlyMail(), 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
   });
 
   it.each([
@@ -146,15 +146,15 @@ describe('smtpEmail: what arrives', () => {
   it('returns the Message-ID nodemailer made when there is no messageIdDomain', async () => {
     const result = await email().send(transactionalEmail('random-id'));
     expect(result.providerMessageId).toMatch(/^<.+@.+>$/);
-    expect(result.providerMessageId).toBe(only().messageId);
+    expect(result.providerMessageId).toBe(theOnlyMail().messageId);
   });
 
   it('leaves a message without HTML as text only', async () => {
     await email({ tracking: { links } }).send(
       transactionalEmail('text-only', { content: { subject: 'Chỉ văn bản', text: 'Xin chào Lan' } }),
     );
-    expect(only().html).toBe(false);
-    expect(only().text?.trim()).toBe('Xin chào Lan');
+    expect(theOnlyMail().html).toBe(false);
+    expect(theOnlyMail().text?.trim()).toBe('Xin chào Lan');
   });
 });
 
@@ -167,7 +167,7 @@ describe('smtpEmail: tracking', () => {
 
   it('sends http(s) links through signed click redirects that verify back to the original URL', async () => {
     await email({ tracking: { links } }).send(marketingEmail('promo-tracked'));
-    const found = hrefs(only().html);
+    const found = hrefs(theOnlyMail().html);
     expect(found).toHaveLength(5);
     const [sale, fresh, mailto, unsubscribe, preferences] = found as [string, string, string, string, string];
     expect(tokenOf(sale.replace(/&amp;/g, '&'))).toEqual({
@@ -184,7 +184,7 @@ describe('smtpEmail: tracking', () => {
 
   it('adds the open pixel just before </body>, and its token names the message and the person', async () => {
     await email({ tracking: { links } }).send(marketingEmail('promo-opened'));
-    const html = String(only().html);
+    const html = String(theOnlyMail().html);
     const pixel = /<img src="([^"]+)" width="1" height="1" alt="" style="display:none"><\/body>/.exec(html);
     expect(pixel).not.toBeNull();
     expect(tokenOf(pixel?.[1] as string)).toEqual({ m: 'promo-opened', p: 'profile-lan' });
@@ -203,7 +203,7 @@ describe('smtpEmail: tracking', () => {
   it('leaves the HTML as written without tracking', async () => {
     const message = marketingEmail('untracked');
     await email().send(message);
-    expect(String(only().html).trim()).toBe(message.content.html);
+    expect(String(theOnlyMail().html).trim()).toBe(message.content.html);
   });
 });
 
@@ -242,7 +242,7 @@ describe('smtpEmail: transports', () => {
     await adapter.send(transactionalEmail('own-transport'));
     await adapter.close?.();
     expect(close).not.toHaveBeenCalled();
-    expect(only().headers.get('x-cx-message-id')).toBe('own-transport');
+    expect(theOnlyMail().headers.get('x-cx-message-id')).toBe('own-transport');
     transport.close();
   });
 

@@ -1,4 +1,4 @@
-import { type TemplateDefinition, templateDefinitionSchema } from '@cx/channels';
+import { templateDefinitionSchema } from '@cx/channels';
 import { entryPropertyIssues } from './entry-property-checks';
 import type { EntryProvides } from './entry-provides';
 import type { JourneyIssue } from './journey-issue';
@@ -64,15 +64,9 @@ export function messageIssues(definition: unknown, provides: EntryProvides | und
       }
       if (provides === undefined || !channels.includes(channel)) continue;
       // Only a valid template is analysed: the schema reports what is wrong with the others.
-      if (!templateDefinitionSchema.safeParse(template).success) continue;
-      issues.push(
-        ...entryPropertyIssues(
-          template as unknown as TemplateDefinition,
-          provides,
-          `${at}.templates.${channel}`,
-          id,
-        ),
-      );
+      const valid = templateDefinitionSchema.safeParse(template);
+      if (!valid.success) continue;
+      issues.push(...entryPropertyIssues(valid.data, provides, `${at}.templates.${channel}`, id));
     }
   }
   return issues;

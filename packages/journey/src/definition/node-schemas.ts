@@ -111,7 +111,11 @@ const experimentSplitNodeSchema = z.strictObject({
 /** A template given by id (looked up in the template store at send) or inline, validated as `@cx/channels` does. */
 export const templateRefSchema = z.union([templateIdSchema, templateDefinitionSchema]);
 
-/** One optional template per channel; a key that is not a channel is refused. */
+/**
+ * One optional template per channel; a key that is not a channel is refused. Built from the
+ * channel list, so TypeScript sees a record of unknown keys: the cast restores the shape the
+ * entries give it.
+ */
 const templatesSchema = z.strictObject(
   Object.fromEntries(CHANNEL_KINDS.map((channel) => [channel, templateRefSchema.optional()])),
 ) as unknown as z.ZodType<MessageNode['templates']>;

@@ -33,7 +33,7 @@ async function preferenceUpdateSchema(): Promise<z.ZodType<PreferenceUpdateBody>
     const { preferenceChangeSchema } = await loadChannels();
     updateSchema = z.strictObject({
       changes: z.array(preferenceChangeSchema).min(1, 'Give at least one change').max(100),
-    }) as unknown as z.ZodType<PreferenceUpdateBody>;
+    });
   }
   return updateSchema;
 }

@@ -52,7 +52,7 @@ async function previewSchema(): Promise<z.ZodType<PreviewRequestBody>> {
             message: `The template is for ${body.template.channel}, not ${body.channel}`,
           });
         }
-      }) as unknown as z.ZodType<PreviewRequestBody>;
+      });
   }
   return bodySchema;
 }
