@@ -15,6 +15,7 @@ export {
   type TickResult,
 } from './poll-loop';
 export {
+  type BatchWorkHandler,
   createWorker,
   type WorkContext,
   type Worker,

@@ -17,6 +17,12 @@ export interface WorkContext {
   owner: string;
   /** Lengthens the item's lease, for work that runs longer than `leaseMs`. */
   extend(leaseMs: number): Promise<void>;
+  /**
+   * Commits `input` together with the item's completion now, for a handler that must see the
+   * commit's outcome itself (to step again at once on a `CONFLICT`); the worker then does not
+   * complete the item again. Throws what the commit throws.
+   */
+  commit(input: CommitInput): Promise<void>;
 }
 
 /**
@@ -31,12 +37,24 @@ export type WorkHandler<P = unknown> = (
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed void
 ) => Promise<CommitInput | undefined | void>;
 
+/**
+ * Processes a whole claimed batch at once and returns one {@link CommitInput} for all of it; the
+ * worker adds every item's completion and commits it in one go. Worth it where one commit per item
+ * would be most of the cost (a read of many documents with `getMany`, one write transaction).
+ * When it throws, or its commit is refused (a `CONFLICT` on a document another writer changed, a
+ * lost lease), nothing of it is stored and each item goes through the per-item `handler` instead,
+ * with its own retries: so anything it does besides the commit must be safe to do again.
+ */
+export type BatchWorkHandler<P = unknown> = (items: readonly ClaimedWork<P>[]) => Promise<CommitInput>;
+
 /** Options of {@link createWorker}. */
 export interface WorkerOptions<P = unknown> {
   storage: Storage;
   workspaceId: string;
   queue: string;
   handler: WorkHandler<P>;
+  /** Handles batches of two or more items in one commit, with `handler` as the fallback. */
+  batchHandler?: BatchWorkHandler<P>;
   /** This worker's id; default a new ULID. */
   owner?: string;
   /** Items claimed per turn; default 10. */
@@ -135,10 +153,15 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
 
   const finish = async (item: ClaimedWork<P>) => {
     const claim = { queue: item.queue, key: item.key, token: item.token };
+    let completed = false;
     const context: WorkContext = {
       owner,
       extend: async (ms) => {
         await storage.work.extend(workspaceId, claim, { leaseMs: ms });
+      },
+      commit: async (input) => {
+        await storage.commit(workspaceId, { ...input, complete: [...(input.complete ?? []), claim] });
+        completed = true;
       },
     };
     let outcome: Awaited<ReturnType<WorkHandler<P>>>;
@@ -172,6 +195,7 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       return;
     }
     clearInterval(beat);
+    if (completed) return;
     if (outcome) {
       await storage.commit(workspaceId, { ...outcome, complete: [...(outcome.complete ?? []), claim] });
     } else {
@@ -197,8 +221,23 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
     return items.length;
   };
 
+  /** The batch in one commit; false when it must go item by item. */
+  const processBatch = async (items: ClaimedWork<P>[]) => {
+    if (!options.batchHandler || items.length < 2 || stopping) return false;
+    try {
+      const commit = await options.batchHandler(items);
+      const claims = items.map((item) => ({ queue: item.queue, key: item.key, token: item.token }));
+      await storage.commit(workspaceId, { ...commit, complete: [...(commit.complete ?? []), ...claims] });
+      return true;
+    } catch {
+      // Nothing was stored: each item's own handler decides, retries and reports.
+      return false;
+    }
+  };
+
   const runOnce = async () => {
     const items = await storage.work.claim<P>(workspaceId, queue, { limit: batchSize, leaseMs, owner });
+    if (await processBatch(items)) return items.length;
     return process(items);
   };
 

@@ -29,6 +29,7 @@ export {
   traitOffsetSchema,
 } from './duration';
 export { entryCapSchema, journeyEntrySchema, reentryRuleSchema } from './entry-schemas';
+export { journeyInputNames } from './input-names';
 export {
   eventNameSchema,
   experimentKeySchema,

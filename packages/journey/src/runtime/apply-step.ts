@@ -1,5 +1,5 @@
 import type { Channels } from '@cx/channels';
-import { canonicalProfile, isCxError, type Storage } from '@cx/core';
+import { isCxError, type Storage } from '@cx/core';
 import type { JourneyDefinition, MessageNode } from '../definition/journey-types';
 import { stepInstance } from '../engine/step-instance';
 import type { InstanceState, StepContext, StepEffect, StepInput } from '../engine/step-types';
@@ -122,7 +122,7 @@ export async function applyStep(
   now: number,
 ): Promise<StoredInstance> {
   if (ended(stored.state)) return stored;
-  const profile = await canonicalProfile(deps.storage.profiles, deps.workspaceId, stored.state.profileId);
+  const profile = await work.profile(stored.state.profileId);
   const traits = profile?.traits ?? {};
   const context: StepContext = {
     traits,
@@ -137,6 +137,8 @@ export async function applyStep(
   const effects: StepEffect[] = [];
   let state: InstanceState;
   let result = stepInstance(definition, stored.state, input, now, context);
+  // An input the instance does not wait for (most events of its person) changes nothing: no write.
+  if (result.state === stored.state && result.effects.length === 0) return stored;
   for (let round = 0; ; round++) {
     const failure = await executeSends(deps, definition, result.state, result.effects);
     if (!failure) {

@@ -19,6 +19,7 @@ import { type AdmissionRefusal, admit } from './admission';
 import { applyStep, type StepDependencies } from './apply-step';
 import { definitionCache } from './definition-cache';
 import { applyEventPage } from './event-inputs';
+import { inputNamesWrite } from './input-routing';
 import { type JourneyStats, journeyStats, type NodeMember, nodeMembers } from './journey-stats';
 import {
   type CurrentVersion,
@@ -177,6 +178,8 @@ export function createJourneys(options: JourneysOptions): Journeys {
     workspaceId,
     name: EVENTS_CONSUMER,
     clock,
+    // Most events of a page are passed over by name; bigger pages mean fewer reads and commits.
+    pageSize: 500,
     onError,
     ...shared,
     handler: (events) => applyEventPage({ ...deps, definitions, now: () => clock.now() }, events),
@@ -229,6 +232,7 @@ export function createJourneys(options: JourneysOptions): Journeys {
                 value: { version } satisfies CurrentVersion,
                 expectedVersion: current?.version ?? 0,
               },
+              await inputNamesWrite(storage, workspaceId, definition),
             ],
           });
         } catch (error) {

@@ -5,6 +5,7 @@ import type { StepInput } from '../engine/step-types';
 import { admit } from './admission';
 import { applyStep, type StepDependencies } from './apply-step';
 import type { DefinitionCache, LoadedVersion } from './definition-cache';
+import { inputFilter } from './input-routing';
 import {
   JOURNEY_COLLECTIONS,
   JourneyWorkingSet,
@@ -70,6 +71,10 @@ export function journeyInput(event: CxEvent): JourneyInput | null {
   };
 }
 
+/** The event name a broadcast input came from. */
+const broadcastName = (input: Extract<StepInput, { type: 'event' | 'segment' }>) =>
+  input.type === 'event' ? input.name : input.entered ? 'Segment Entered' : 'Segment Exited';
+
 /** True when the input is the journey's entry; returns the entry data (the event's properties). */
 function entryData(
   definition: JourneyDefinition,
@@ -90,6 +95,22 @@ function entryData(
   return null;
 }
 
+/**
+ * Reads what a page will touch in three round trips (the people's journey indexes, then their
+ * active instances, and their profiles) instead of a few per event.
+ */
+async function preloadPage(work: JourneyWorkingSet, profileIds: readonly string[]): Promise<void> {
+  const people = [...new Set(profileIds)];
+  if (people.length === 0) return;
+  await work.preload(JOURNEY_COLLECTIONS.profiles, people);
+  const active: string[] = [];
+  for (const person of people) {
+    const index = await work.get<ProfileJourneys>(JOURNEY_COLLECTIONS.profiles, person);
+    for (const journey of Object.values(index?.journeys ?? {})) active.push(...journey.active);
+  }
+  await Promise.all([work.preload(JOURNEY_COLLECTIONS.instances, active), work.preloadProfiles(people)]);
+}
+
 /** What the consumer's page handler needs. */
 export interface EventInputDependencies extends StepDependencies {
   definitions: DefinitionCache;
@@ -97,7 +118,9 @@ export interface EventInputDependencies extends StepDependencies {
 }
 
 /**
- * Applies one page of the event log to journeys, as one commit: each event goes first to the
+ * Applies one page of the event log to journeys, as one commit. Events no published version reacts
+ * to (by name, see `journeyInputNames`) are passed over; results of journey messages never are.
+ * Each other event goes first to the
  * profile's active instances (goals, exit criteria, wait-fors, message results), then to the
  * entries of every journey's current version (so the entering event is not also the new
  * instance's first input). The commit carries every instance, timer, index and journey event the
@@ -115,12 +138,19 @@ export async function applyEventPage(
   events: readonly CxEvent[],
 ): Promise<CommitInput> {
   const work = new JourneyWorkingSet(deps.storage, deps.workspaceId);
+  const reactedTo = await inputFilter(work);
+  const inputs = events.flatMap((event) => {
+    const input = event.profileId ? journeyInput(event) : null;
+    if (!input || !event.profileId || (input.kind === 'broadcast' && !reactedTo(broadcastName(input.input))))
+      return [];
+    return [{ profileId: event.profileId, input }];
+  });
+  await preloadPage(
+    work,
+    inputs.map((each) => each.profileId),
+  );
   let current: LoadedVersion[] | undefined;
-  for (const event of events) {
-    const profileId = event.profileId;
-    if (!profileId) continue;
-    const input = journeyInput(event);
-    if (!input) continue;
+  for (const { profileId, input } of inputs) {
     const now = deps.now();
     const index = await work.get<ProfileJourneys>(JOURNEY_COLLECTIONS.profiles, profileId);
     const active = Object.values(index?.journeys ?? {}).flatMap((journey) => journey.active);

@@ -1,11 +1,13 @@
-import type {
-  CommitInput,
-  CxEvent,
-  Page,
-  ProfileWrite,
-  PutDocumentInput,
-  Storage,
-  StoredDocument,
+import {
+  type CommitInput,
+  type CxEvent,
+  canonicalProfile,
+  type Page,
+  type ProfileRecord,
+  type ProfileWrite,
+  type PutDocumentInput,
+  type Storage,
+  type StoredDocument,
 } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
 import type { InstanceState } from '../engine/step-types';
@@ -22,7 +24,17 @@ export const JOURNEY_COLLECTIONS = {
   profiles: 'journey.profiles',
   /** Per journey: entries counted for `entryCap`. */
   entryCounts: 'journey.entry-counts',
+  /** One document (key {@link INPUT_NAMES_KEY}): the events any published version reacts to. */
+  inputs: 'journey.inputs',
 } as const;
+
+/** The key of the one document of `journey.inputs`. */
+export const INPUT_NAMES_KEY = 'names';
+
+/** The event names every version ever published reacts to (only ever grows). */
+export interface InputNames {
+  names: string[];
+}
 
 /** The timer queue: one item per waiting instance, key the instance id. */
 export const TIMER_QUEUE = 'journey.timers';
@@ -119,6 +131,8 @@ interface Entry {
  */
 export class JourneyWorkingSet {
   readonly #documents = new Map<string, Entry>();
+  /** Profiles read so far, by the id asked for, merges followed (`null`: none). */
+  readonly #profiles = new Map<string, ProfileRecord | null>();
   /** The last timer operation per instance: set (`at`, `node`) or cancel (`null`). */
   readonly timers = new Map<string, { at: number; node: string } | null>();
   readonly profiles: ProfileWrite[] = [];
@@ -139,6 +153,55 @@ export class JourneyWorkingSet {
       this.#documents.set(id, entry);
     }
     return entry.value as T | undefined;
+  }
+
+  /**
+   * Reads many documents of a collection in one round trip, so later {@link get}s of them cost
+   * nothing: a batch of timers or a page of events reads its instances and indexes this way.
+   */
+  async preload(collection: string, keys: Iterable<string>): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => !this.#documents.has(`${collection}\u0000${key}`));
+    if (missing.length === 0) return;
+    const found = await this.storage.documents.getMany(this.workspaceId, collection, missing);
+    const byKey = new Map(found.map((document) => [document.key, document]));
+    for (const key of missing) {
+      const stored = byKey.get(key);
+      this.#documents.set(`${collection}\u0000${key}`, {
+        collection,
+        key,
+        version: stored?.version ?? 0,
+        value: stored?.value,
+        dirty: false,
+      });
+    }
+  }
+
+  /**
+   * The profile that holds a person now (merges followed, as `canonicalProfile`), or `null`; read
+   * once per working set. Profiles are not part of the commit's version check: a step reads
+   * traits, and writes them only as patches.
+   */
+  async profile(profileId: string): Promise<ProfileRecord | null> {
+    if (!this.#profiles.has(profileId)) {
+      this.#profiles.set(
+        profileId,
+        await canonicalProfile(this.storage.profiles, this.workspaceId, profileId),
+      );
+    }
+    return this.#profiles.get(profileId) ?? null;
+  }
+
+  /** Reads many profiles in one round trip for {@link profile}; merged ones are followed one by one. */
+  async preloadProfiles(profileIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(profileIds)].filter((id) => !this.#profiles.has(id));
+    if (missing.length === 0) return;
+    const found = await this.storage.profiles.getMany(this.workspaceId, missing);
+    const byId = new Map(found.map((profile) => [profile.id, profile]));
+    for (const id of missing) {
+      const profile = byId.get(id);
+      if (profile?.mergedInto) continue; // left to `profile`, which follows the merge
+      this.#profiles.set(id, profile ?? null);
+    }
   }
 
   /** Writes a document read before with {@link get} (or new: then it must not exist yet). */

@@ -1,4 +1,12 @@
-import { type Clock, createWorker, type EventBus, type IdleOptions, isCxError, type Worker } from '@cx/core';
+import {
+  type ClaimedWork,
+  type Clock,
+  createWorker,
+  type EventBus,
+  type IdleOptions,
+  isCxError,
+  type Worker,
+} from '@cx/core';
 import { applyStep, type StepDependencies } from './apply-step';
 import type { DefinitionCache } from './definition-cache';
 import { JOURNEY_COLLECTIONS, JourneyWorkingSet, type StoredInstance, TIMER_QUEUE } from './journey-store';
@@ -22,13 +30,20 @@ export interface TimerWorkerOptions extends StepDependencies {
 /** How many times a timer's step is stepped again after a `CONFLICT` before the lease's end decides. */
 const CONFLICT_RETRIES = 5;
 
+/** Timers claimed and stepped together in one commit. */
+const TIMER_BATCH = 200;
+
 /**
  * The worker of `journey.timers`: steps `{ type: 'timer', node, at }` for each due timer (key:
- * the instance id) and commits the step together with the timer's completion, fenced by its
- * token. The handler commits itself, so a `CONFLICT` on the instance (an event stepped it
- * meanwhile) is stepped again at once from the stored state instead of waiting for the lease to
- * end; the worker's own completion that follows is then refused with `CONFLICT` (the item is
- * already gone or replaced), which is expected and not reported.
+ * the instance id) and commits the steps together with the timers' completions, fenced by their
+ * tokens.
+ *
+ * Due timers are claimed up to 200 at a time and stepped as one batch: their instances, people
+ * and indexes are read with one `getMany` each, every step runs in memory, and one commit holds
+ * them all. When that commit is refused (an event stepped one of the instances meanwhile), each
+ * timer is stepped again on its own, committing itself so that a `CONFLICT` on its instance is
+ * stepped again at once from the stored state instead of waiting for the lease to end. Sends
+ * are idempotent, so a batch stepped again re-sends nothing.
  *
  * @example
  * ```ts
@@ -38,34 +53,53 @@ const CONFLICT_RETRIES = 5;
  */
 export function createTimerWorker(options: TimerWorkerOptions): Worker {
   const { storage, workspaceId, clock } = options;
+  const timerInput = (item: ClaimedWork<TimerPayload>) =>
+    ({ type: 'timer', node: item.payload.node, at: item.payload.at }) as const;
   return createWorker<TimerPayload>({
     storage,
     workspaceId,
     queue: TIMER_QUEUE,
     clock,
+    batchSize: TIMER_BATCH,
+    concurrency: 10,
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.bus ? { bus: options.bus } : {}),
     ...(options.idle ? { idle: options.idle } : {}),
     onError: (error) => {
+      // A timer whose lease was lost or that was replaced: its new holder steps it.
       if (!isCxError(error, 'CONFLICT')) options.onError(error);
     },
-    handler: async (item) => {
-      const claim = { queue: item.queue, key: item.key, token: item.token };
+    batchHandler: async (items) => {
+      const work = new JourneyWorkingSet(storage, workspaceId);
+      await work.preload(
+        JOURNEY_COLLECTIONS.instances,
+        items.map((item) => item.key),
+      );
+      const instances: StoredInstance[] = [];
+      for (const item of items) {
+        const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, item.key);
+        if (stored) instances.push(stored);
+      }
+      const people = instances.map((stored) => stored.state.profileId);
+      await Promise.all([work.preloadProfiles(people), work.preload(JOURNEY_COLLECTIONS.profiles, people)]);
+      const now = clock.now();
+      for (const item of items) {
+        const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, item.key);
+        if (!stored) continue; // the instance is gone: the timer has nothing to do
+        const definition = await options.definitions.version(stored.state.journeyId, stored.state.version);
+        await applyStep(options, work, definition, stored, timerInput(item), now);
+      }
+      return work.toCommit();
+    },
+    handler: async (item, context) => {
       for (let attempt = 0; ; attempt++) {
         const work = new JourneyWorkingSet(storage, workspaceId);
         const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, item.key);
         if (!stored) return; // the instance is gone: the timer has nothing to do
         const definition = await options.definitions.version(stored.state.journeyId, stored.state.version);
-        await applyStep(
-          options,
-          work,
-          definition,
-          stored,
-          { type: 'timer', node: item.payload.node, at: item.payload.at },
-          clock.now(),
-        );
+        await applyStep(options, work, definition, stored, timerInput(item), clock.now());
         try {
-          await storage.commit(workspaceId, { ...work.toCommit(), complete: [claim] });
+          await context.commit(work.toCommit());
           return;
         } catch (error) {
           if (!isCxError(error, 'CONFLICT') || attempt >= CONFLICT_RETRIES) throw error;
