@@ -6,6 +6,7 @@ import {
   exit,
   type JourneyDefinition,
   type Journeys,
+  MAX_ENTRIES_PER_CALL,
   onApi,
   wait,
 } from '@cx/journey';
@@ -68,20 +69,16 @@ export async function journeyRuntime(options: JourneyRuntimeOptions): Promise<Jo
 }
 
 /**
- * Enters `count` people (`p<from>`…) into a journey through `Journeys.enter`, `concurrency` at a
- * time: admission, the first step and its commit, as an API entry runs them. Each waits at its first wait.
+ * Enters `count` people (`p<from>`…) into a journey through `Journeys.enterMany`, 1,000 per call:
+ * admission, the first step and one commit per call, as an imported list is entered. Each waits
+ * at its first wait.
  */
-export async function enterPeople(
-  journeys: Journeys,
-  journeyId: string,
-  count: number,
-  from = 0,
-  concurrency = 100,
-) {
-  for (let start = 0; start < count; start += concurrency) {
-    const size = Math.min(concurrency, count - start);
-    const results = await Promise.all(
-      Array.from({ length: size }, (_, i) => journeys.enter(journeyId, `p${from + start + i}`)),
+export async function enterPeople(journeys: Journeys, journeyId: string, count: number, from = 0) {
+  for (let start = 0; start < count; start += MAX_ENTRIES_PER_CALL) {
+    const size = Math.min(MAX_ENTRIES_PER_CALL, count - start);
+    const results = await journeys.enterMany(
+      journeyId,
+      Array.from({ length: size }, (_, i) => ({ profileId: `p${from + start + i}` })),
     );
     if (results.some((result) => !result.entered)) throw new Error('an entry was refused');
   }

@@ -5,11 +5,13 @@ import type {
   ExperimentSplitNode,
   JourneyNode,
   RandomSplitNode,
+  WebhookNode,
 } from '../definition/journey-types';
-import { withDataEntry } from './instance-data';
+import { readDataEntry, withDataEntry } from './instance-data';
 import { endInstance } from './instance-transitions';
 import { testCondition } from './match-condition';
 import { runMessage } from './message-node';
+import { messageKey } from './message-waits';
 import type { Run } from './run-context';
 import { pickWeighted, splitBucket, splitSeed } from './split-hash';
 import { runWait, runWaitFor, runWaitUntilTime, runWaitUntilTrait } from './wait-nodes';
@@ -45,12 +47,30 @@ export function executeNode(run: Run, node: JourneyNode): string | null {
       run.effects.push({ type: 'update-traits', node: node.id, set: node.set });
       return node.next;
     case 'webhook':
-      run.effects.push({ type: 'webhook', node: node.id, url: node.url, body: node.body ?? {} });
-      return node.next;
+      return runWebhook(run, node);
     case 'exit':
       run.state = endInstance(run.state, { kind: 'exit-node', id: node.id, at: run.now }, run.effects);
       return null;
   }
+}
+
+/**
+ * `webhook`: a `webhook` effect keyed like a send (`#2`, `#3`... on later visits, counted in
+ * `data.webhooks[node]`), so each visit is its own call and a step run twice is still one; on to
+ * `next` at once, without waiting for the response.
+ */
+function runWebhook(run: Run, node: WebhookNode): string {
+  const before = readDataEntry(run.state, 'webhooks', node.id);
+  const visits = (typeof before === 'number' ? before : 0) + 1;
+  run.effects.push({
+    type: 'webhook',
+    node: node.id,
+    key: messageKey(run.state.id, node.id, visits),
+    url: node.url,
+    body: node.body ?? {},
+  });
+  run.state = withDataEntry(run.state, 'webhooks', node.id, visits);
+  return node.next;
 }
 
 /** The first branch whose test holds, else `otherwise`. */

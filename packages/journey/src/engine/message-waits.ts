@@ -31,7 +31,8 @@ export type MessageDecision =
   | { kind: 'go'; next: string; record: MessageRecord };
 
 /**
- * The key of a message node's send: `${instanceId}/${node}`, then `#2`, `#3`... on later visits.
+ * The key of a message node's send (and of a webhook node's call): `${instanceId}/${node}`, then
+ * `#2`, `#3`... on later visits.
  *
  * @example
  * ```ts

@@ -20,7 +20,7 @@ import type { StepInput, Waiting } from './step-types';
  * resumeWaiting(run, { type: 'timer', node: 'wait-1' }); // runs from the wait's `next`
  * ```
  */
-export function resumeWaiting(run: Run, input: Exclude<StepInput, { type: 'enter' }>): void {
+export function resumeWaiting(run: Run, input: Exclude<StepInput, { type: 'enter' | 'migrate' }>): void {
   const waiting = run.state.waiting;
   if (waiting === null) return;
   if (input.type === 'timer') {

@@ -24,7 +24,9 @@ import type {
  * changed; the same arguments give equal results, so replaying stored inputs reproduces a run and
  * a simulation runs the production code. (`context.assignVariation` must be deterministic too.)
  *
- * - `enter` on a new instance emits `Journey Entered` and runs from `start`.
+ * - `enter` on a new instance emits `Journey Entered` and runs from `start`; `migrate` does the
+ *   same from its `node` (an instance moved from an earlier version), with `migratedFrom` on
+ *   `Journey Entered`.
  * - `event`/`segment` inputs are first checked against the goals, then the exit criteria, whatever
  *   the instance is doing: a match ends it at once (`completed`/`exited`, `cancel-timer`,
  *   `Journey Exited`). Otherwise they can complete a `wait-for`.
@@ -35,7 +37,8 @@ import type {
  *   the same state comes back, with no effects.
  *
  * @throws ConfigError when the definition points at a node it lacks, or a state is stepped with a
- *   definition it was not started from: validation and versioning rule both out.
+ *   definition it was not started from: validation and versioning rule both out; and when a
+ *   `migrate` input names a node the definition lacks (`publish` checks migration maps).
  * @example
  * ```ts
  * const entered = stepInstance(definition, startInstance(definition, start), { type: 'enter' }, now, context);
@@ -61,11 +64,16 @@ export function stepInstance(
     state,
     effects,
   };
-  if (input.type === 'enter') {
+  if (input.type === 'enter' || input.type === 'migrate') {
     // Only a new instance enters; a redelivered enter finds it already waiting or ended.
     if (state.status !== 'active') return unchanged(state);
-    effects.push(journeyEvent(state, 'Journey Entered'));
-    runNodes(run, definition.start, null);
+    if (input.type === 'enter') {
+      effects.push(journeyEvent(state, 'Journey Entered'));
+      runNodes(run, definition.start, null);
+    } else {
+      effects.push(journeyEvent(state, 'Journey Entered', { migratedFrom: input.from }));
+      runNodes(run, input.node, null);
+    }
     return { state: run.state, effects };
   }
   if (state.status === 'active') return unchanged(state);

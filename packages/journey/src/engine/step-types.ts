@@ -45,8 +45,9 @@ export interface InstanceState {
   correlation: Record<string, string>;
   /**
    * Data nodes add along the way: `messages[node]` (see `MessageRecord`), `splits[node]` (the
-   * random split's chosen next node), `experiments[experiment]` (the variation, `null` outside)
-   * and `events[node]` (`{ name, properties }` of the event a wait-for node matched).
+   * random split's chosen next node), `experiments[experiment]` (the variation, `null` outside),
+   * `events[node]` (`{ name, properties }` of the event a wait-for node matched) and
+   * `webhooks[node]` (how many times the instance ran a webhook node).
    */
   data: Record<string, unknown>;
   waiting: Waiting | null;
@@ -61,6 +62,12 @@ export interface InstanceState {
 export type StepInput =
   /** The person entered: starts at the journey's `start`. */
   | { type: 'enter' }
+  /**
+   * The instance takes over from `from`, an instance of an earlier version that a new version's
+   * migration map moved here: like `enter`, but it runs from `node` instead of `start` (a wait
+   * restarts its duration, a message node sends), and `Journey Entered` carries `migratedFrom`.
+   */
+  | { type: 'migrate'; node: string; from: string }
   /**
    * A timer the instance set came due. `at`, when given, is the due time the timer was set for: a
    * timer whose `at` differs from the one the instance waits for is stale (a redelivery of an
@@ -104,7 +111,12 @@ export type StepEffect =
       data: Record<string, unknown>;
     }
   | { type: 'update-traits'; node: string; set: Record<string, unknown> }
-  | { type: 'webhook'; node: string; url: string; body: Record<string, unknown> }
+  /**
+   * Call a webhook. `key` is made as a send's (`${instanceId}/${node}`, `#2`, `#3`... on later
+   * visits): the runtime uses it as the delivery's queue key and `Idempotency-Key`, so a step run
+   * twice calls the webhook once.
+   */
+  | { type: 'webhook'; node: string; key: string; url: string; body: Record<string, unknown> }
   /** A `Journey Entered`, `Journey Step` or `Journey Exited` event on the profile. */
   | { type: 'journey-event'; name: JourneyEventName; properties: Record<string, unknown> };
 

@@ -103,8 +103,11 @@ function exitAtFailure(state: InstanceState, node: string, now: number): Instanc
  * reason), then follows the node's `on.failed` branch, by stepping a `message` input with outcome
  * `failed` at once, as if the outbox had reported it; without `on.failed` it exits with outcome
  * `message-failed`, at the message node, and nothing after that node in the step happens.
- * `webhook` effects are not run by this runtime: they are recorded the same way (`failed: true`)
- * and the instance goes on.
+ *
+ * `webhook` effects become items of `journey.webhooks` (key: the effect's key) in `work`, so
+ * they are scheduled by the step's own commit: a step that is not committed calls nothing, and one
+ * stepped again after a `CONFLICT` or a crash schedules one call. The instance goes on at once;
+ * the webhook worker delivers the call later (see `createWebhookWorker`).
  *
  * @example
  * ```ts
@@ -210,29 +213,16 @@ export async function applyStep(
         if (profile) work.profiles.push({ op: 'patchTraits', profileId: profile.id, set: effect.set });
         break;
       case 'webhook':
-        failures.push({
+        // Delivered by the webhook worker once this commit holds: none for a step not committed.
+        work.webhooks.set(effect.key, {
+          url: effect.url,
+          body: effect.body,
+          journeyId: definition.id,
+          version: state.version,
+          instanceId: state.id,
+          profileId: state.profileId,
           node: effect.node,
-          key: `${state.id}/${effect.node}`,
-          reason: 'webhook effects are not supported by the journey runtime',
-          at: now,
         });
-        work.events.push(
-          journeyProfileEvent(
-            profile ?? { id: state.profileId },
-            state.id,
-            sequence++,
-            'Journey Step',
-            {
-              journeyId: definition.id,
-              version: state.version,
-              instanceId: state.id,
-              node: effect.node,
-              failed: true,
-              reason: 'webhook effects are not supported by the journey runtime',
-            },
-            now,
-          ),
-        );
         break;
       case 'journey-event':
         work.events.push(

@@ -18,6 +18,8 @@ import type { InstanceState } from '../engine/step-types';
 import { type AdmissionRefusal, admit } from './admission';
 import { applyStep, type StepDependencies } from './apply-step';
 import { definitionCache } from './definition-cache';
+import { admitEntries } from './enter-many';
+import { type ApiEntry, parseEnter, parseEnterMany } from './entry-inputs';
 import { applyEventPage } from './event-inputs';
 import { inputNamesWrite } from './input-routing';
 import { type JourneyStats, journeyStats, type NodeMember, nodeMembers } from './journey-stats';
@@ -31,8 +33,15 @@ import {
   type StoredInstance,
   type StoredVersion,
 } from './journey-store';
+import {
+  checkMigration,
+  type MigrationCounts,
+  type MigrationMap,
+  migrateVersions,
+} from './migrate-instances';
 import { exitVersions } from './migration';
 import { createTimerWorker } from './timer-worker';
+import { createWebhookWorker, type JourneyWebhookOptions, parseWebhookOptions } from './webhook-worker';
 
 /** Options of {@link createJourneys}. */
 export interface JourneysOptions {
@@ -54,6 +63,12 @@ export interface JourneysOptions {
   idle?: IdleOptions;
   /** Failures of the background loops; default `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * How `webhook` nodes are called (signing secret, timeout, `fetch`, attempts): see
+   * {@link JourneyWebhookOptions}. The calls go out through a worker of `journey.webhooks`, run
+   * by `start()` and `drain()` like the timers.
+   */
+  webhooks?: JourneyWebhookOptions;
 }
 
 /** What a new version does to the instances of the earlier ones. */
@@ -61,16 +76,42 @@ export interface PublishOptions {
   /**
    * `keep` (the default): running instances stay on the version they entered, to the end.
    * `exit`: every running instance of the earlier versions ends at once (eagerly, during
-   * `publish`), with outcome `exit` `version-replaced`. Moving instances to nodes of the new
-   * version is not supported.
+   * `publish`), with outcome `exit` `version-replaced`.
+   * `{ map, unmapped }`: moves running instances to the new version, eagerly too. An instance at a
+   * node the map names (a node of an earlier version → a node of the new one) ends with outcome
+   * `exit` `version-migrated` (`Journey Exited` with `reason: 'migrated'` and `toVersion`), and a
+   * new instance of the new version takes over for the same person, with the same entry data,
+   * correlation keys, data and `enteredAt`, and runs from the mapped node now (a wait starts
+   * over, a message node sends; `Journey Entered` carries `migratedFrom`), in one commit with the
+   * old one's end. Instances at other nodes stay on their version (`unmapped: 'keep'`, the
+   * default) or end as with `exit` (`unmapped: 'exit'`).
+   *
+   * The map is checked before anything is stored: a value that is not a node of the new
+   * definition (`unknown_target_node`), or a key that is a node of no earlier version
+   * (`unknown_source_node`), makes `publish` throw a `ValidationError` listing every problem.
+   *
+   * @example
+   * ```ts
+   * await journeys.publish(cartV2, { migrate: { map: { 'wait-order': 'wait-order', reminder: 'email' } } });
+   * ```
    */
-  migrate?: 'keep' | 'exit';
+  migrate?: 'keep' | 'exit' | MigrationMap;
   /**
    * Publish only when the definition differs from the current version (same JSON, key order
    * aside): a process that publishes its journeys on every start (`cx serve --journeys`) does not
    * make a new version each time. Returns the current version when unchanged.
    */
   ifChanged?: boolean;
+}
+
+/**
+ * What {@link Journeys.publish} did: the journey and its version (the current one when
+ * `ifChanged` found nothing changed); with `migrate: 'exit'` or a map, how many running instances
+ * of earlier versions were ended (`exited`) and moved (`migrated`).
+ */
+export interface PublishResult extends Partial<MigrationCounts> {
+  id: string;
+  version: number;
 }
 
 /** An instance as the runtime reports it: the engine's state and the messages that failed. */
@@ -87,12 +128,10 @@ export interface Journeys {
    * Validates and stores a new immutable version of a journey and makes it current, in one
    * commit. New entries go into it; see {@link PublishOptions} for running instances.
    *
-   * @throws `ValidationError` listing every problem; nothing is stored then.
+   * @throws `ValidationError` listing every problem of the definition, or of a `migrate` map;
+   *   nothing is stored then.
    */
-  publish(
-    definition: JourneyDefinition | unknown,
-    options?: PublishOptions,
-  ): Promise<{ id: string; version: number }>;
+  publish(definition: JourneyDefinition | unknown, options?: PublishOptions): Promise<PublishResult>;
   /**
    * Enters a person into the current version of an `api`-entry journey, by its re-entry rule and
    * entry cap, and runs the first step.
@@ -100,6 +139,15 @@ export interface Journeys {
    * @throws `NotFoundError` for a journey never published, `ConfigError` for one whose entry is not `api`.
    */
   enter(journeyId: string, profileId: string, data?: Record<string, unknown>): Promise<EnterResult>;
+  /**
+   * Enters up to 1,000 people at once (an imported list, a nightly batch), as {@link Journeys.enter}
+   * would one by one, in one commit: their indexes and profiles are read with one `getMany` each.
+   * Results come in the order of `entries`. When another writer changed one of the people's
+   * journey indexes meanwhile, the batch is entered again one person at a time.
+   *
+   * @throws `ValidationError` for bad entries (nothing entered), and as {@link Journeys.enter}.
+   */
+  enterMany(journeyId: string, entries: readonly ApiEntry[]): Promise<EnterResult[]>;
   /** One instance, or `null`. */
   instance(id: string): Promise<JourneyInstance | null>;
   /** A profile's recent instances (up to 50 per journey), oldest first per journey. */
@@ -112,11 +160,14 @@ export interface Journeys {
     node: string,
     query?: { version?: number; limit?: number; cursor?: string | null },
   ): Promise<Page<NodeMember>>;
-  /** Follows the event log and runs due timers in the background until {@link Journeys.stop}. */
+  /**
+   * Follows the event log, runs due timers and calls due webhooks in the background until
+   * {@link Journeys.stop}.
+   */
   start(): void;
-  /** Stops both loops after their current work. */
+  /** Stops the three loops after their current work. */
   stop(): Promise<void>;
-  /** Applies the event log and every due timer until neither has anything left. */
+  /** Applies the event log, every due timer and every due webhook call until none has anything left. */
   drain(): Promise<void>;
 }
 
@@ -128,7 +179,8 @@ const toInstance = (stored: StoredInstance): JourneyInstance => ({
 /**
  * The durable journey runtime: an event-log consumer (`journey.events`) admits people into
  * journeys and feeds their events, segment changes and message results to their instances; a
- * worker of `journey.timers` runs waits and timeouts. Each step hands its messages to
+ * worker of `journey.timers` runs waits and timeouts, and one of `journey.webhooks` calls the
+ * URLs of `webhook` nodes (scheduled in the step's commit). Each step hands its messages to
  * `@cx/channels` first (idempotent by source, step and profile) and then commits the instance,
  * its timer, trait writes and `Journey Entered/Step/Exited` events in one commit with the version
  * it read, so a crash anywhere, or two processes on one PostgreSQL database, never run a step's
@@ -157,6 +209,7 @@ export function createJourneys(options: JourneysOptions): Journeys {
   }
   if (!options.storage || !options.channels)
     throw new ConfigError('journeys options: storage and channels are required');
+  const webhookOptions = parseWebhookOptions(options.webhooks);
   const { storage, workspaceId } = options;
   const clock = options.clock ?? systemClock;
   const onError = options.onError ?? ((error: unknown) => console.error('cx journeys:', error));
@@ -185,6 +238,14 @@ export function createJourneys(options: JourneysOptions): Journeys {
     handler: (events) => applyEventPage({ ...deps, definitions, now: () => clock.now() }, events),
   });
   const timers = createTimerWorker({ ...deps, definitions, clock, onError, ...shared });
+  const webhooks = createWebhookWorker({
+    ...webhookOptions,
+    storage,
+    workspaceId,
+    clock,
+    onError,
+    ...shared,
+  });
 
   const currentVersion = async (journeyId: string) => {
     const current = await storage.documents.get<CurrentVersion>(
@@ -196,10 +257,28 @@ export function createJourneys(options: JourneysOptions): Journeys {
     return current;
   };
 
-  return {
+  /** The current version of a journey people enter through the API. */
+  const apiJourney = async (journeyId: string) => {
+    const current = await currentVersion(journeyId);
+    const definition = await definitions.version(journeyId, current.value.version);
+    if (definition.entry.type !== 'api')
+      throw new ConfigError(
+        `journey ${journeyId} is entered by ${definition.entry.type}, not through the API`,
+      );
+    return { current, definition };
+  };
+
+  const journeys: Journeys = {
     async publish(input, publishOptions = {}) {
       // Every problem at once, before anything is stored.
       const definition = parseJourney(input);
+      const migrate = await checkMigration(
+        definitions,
+        storage,
+        workspaceId,
+        definition,
+        publishOptions.migrate,
+      );
       for (let attempt = 0; ; attempt++) {
         const current = await storage.documents.get<CurrentVersion>(
           workspaceId,
@@ -240,21 +319,24 @@ export function createJourneys(options: JourneysOptions): Journeys {
           if (isCxError(error, 'CONFLICT') && attempt < 10) continue;
           throw error;
         }
-        if (publishOptions.migrate === 'exit' && version > 1) {
-          const earlier = Array.from({ length: version - 1 }, (_, index) => index + 1);
-          await exitVersions(storage, workspaceId, definition.id, earlier, () => clock.now());
+        const earlier = Array.from({ length: version - 1 }, (_, index) => index + 1);
+        if (migrate === 'exit') {
+          const exited = await exitVersions(storage, workspaceId, definition.id, earlier, () => clock.now());
+          return { id: definition.id, version, exited };
+        }
+        if (typeof migrate === 'object') {
+          const counts = await migrateVersions(deps, definition, version, earlier, migrate, () =>
+            clock.now(),
+          );
+          return { id: definition.id, version, ...counts };
         }
         return { id: definition.id, version };
       }
     },
 
     async enter(journeyId, profileId, data = {}) {
-      const current = await currentVersion(journeyId);
-      const definition = await definitions.version(journeyId, current.value.version);
-      if (definition.entry.type !== 'api')
-        throw new ConfigError(
-          `journey ${journeyId} is entered by ${definition.entry.type}, not through the API`,
-        );
+      parseEnter(journeyId, profileId, data);
+      const { current, definition } = await apiJourney(journeyId);
       for (let attempt = 0; ; attempt++) {
         const work = new JourneyWorkingSet(storage, workspaceId);
         const now = clock.now();
@@ -269,6 +351,35 @@ export function createJourneys(options: JourneysOptions): Journeys {
           if (!isCxError(error, 'CONFLICT') || attempt >= 10) throw error;
         }
       }
+    },
+
+    async enterMany(journeyId, entries) {
+      const parsed = parseEnterMany(journeyId, entries);
+      const { current, definition } = await apiJourney(journeyId);
+      const work = new JourneyWorkingSet(storage, workspaceId);
+      const outcomes = await admitEntries(
+        deps,
+        work,
+        definition,
+        current.value.version,
+        parsed.entries,
+        clock.now(),
+      );
+      try {
+        await storage.commit(workspaceId, work.toCommit());
+      } catch (error) {
+        if (!isCxError(error, 'CONFLICT')) throw error;
+        // Someone changed one of the people's indexes meanwhile: decide each again on its own.
+        const one: EnterResult[] = [];
+        for (const entry of parsed.entries)
+          one.push(await journeys.enter(journeyId, entry.profileId, entry.data));
+        return one;
+      }
+      return outcomes.map((outcome) =>
+        'refused' in outcome
+          ? { entered: false, reason: outcome.refused }
+          : { entered: true, instance: toInstance(outcome.admitted) },
+      );
     },
 
     async instance(id) {
@@ -313,22 +424,26 @@ export function createJourneys(options: JourneysOptions): Journeys {
     start() {
       consumer.start();
       timers.start();
+      webhooks.start();
     },
 
     async stop() {
-      await Promise.all([consumer.stop(), timers.stop()]);
+      await Promise.all([consumer.stop(), timers.stop(), webhooks.stop()]);
     },
 
     async drain() {
-      // A timer's step writes events the consumer must read, and an event's step sets timers
-      // that may already be due: go round until both are idle.
+      // A timer's step writes events the consumer must read, an event's step sets timers that
+      // may already be due, and either may schedule webhook calls (a call given up on records an
+      // event): go round until all three are idle.
       for (;;) {
         const applied = await consumer.drain();
         const ran = await timers.drain();
-        if (applied === 0 && ran === 0) return;
+        const called = await webhooks.drain();
+        if (applied === 0 && ran === 0 && called === 0) return;
       }
     },
   };
+  return journeys;
 }
 
 /** JSON with object keys sorted, so two equal definitions compare equal whatever their key order. */

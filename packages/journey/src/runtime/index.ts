@@ -13,14 +13,20 @@ export {
   type Journeys,
   type JourneysOptions,
   type PublishOptions,
+  type PublishResult,
 } from './create-journeys';
+export { type ApiEntry, MAX_ENTRIES_PER_CALL } from './entry-inputs';
 export type { JourneyStats, NodeMember, NodeStats } from './journey-stats';
 export {
   EVENTS_CONSUMER,
   JOURNEY_COLLECTIONS,
   type StepFailure,
   TIMER_QUEUE,
+  WEBHOOK_QUEUE,
+  type WebhookPayload,
 } from './journey-store';
-export { VERSION_REPLACED_EXIT } from './migration';
+export type { MigrationCounts, MigrationMap } from './migrate-instances';
+export { VERSION_MIGRATED_EXIT, VERSION_REPLACED_EXIT } from './migration';
 export { JOURNEY_LIBRARY } from './profile-events';
 export type { TimerPayload } from './timer-worker';
+export type { JourneyWebhookOptions } from './webhook-worker';

@@ -1,6 +1,7 @@
 import type { Page, Storage, StoredDocument } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
 import { JOURNEY_COLLECTIONS, type StoredInstance, versionInstances, versionPrefix } from './journey-store';
+import { VERSION_MIGRATED_EXIT } from './migration';
 
 /** What happened at one node of a version. */
 export interface NodeStats {
@@ -12,7 +13,10 @@ export interface NodeStats {
   waiting: number;
   /** Instances that reached a goal after passing the node. */
   converted: number;
-  /** Instances that ended at the node without a goal (an exit node, an exit criterion, a failure). */
+  /**
+   * Instances that ended at the node without a goal (an exit node, an exit criterion, a failure),
+   * except those moved to a newer version (`version-migrated`): they went on there.
+   */
   dropOff: number;
 }
 
@@ -25,6 +29,11 @@ export interface JourneyStats {
   nodes: Record<string, NodeStats>;
   /** Instances that reached each goal. */
   goals: Record<string, number>;
+  /**
+   * Exited instances by outcome id: exit nodes, exit criteria, `loop-guard`, `message-failed`,
+   * `version-replaced`, `version-migrated`.
+   */
+  exits: Record<string, number>;
   /** Completed (a goal reached) over all instances; 0 without instances. */
   conversionRate: number;
 }
@@ -61,6 +70,7 @@ export async function journeyStats(
   const goals: Record<string, number> = {};
   for (const goal of definition.goals ?? []) goals[goal.id] = 0;
   const instances = { total: 0, running: 0, completed: 0, exited: 0 };
+  const exits: Record<string, number> = {};
   for await (const { value } of versionInstances(storage, workspaceId, definition.id, version)) {
     const state = value.state;
     instances.total += 1;
@@ -70,6 +80,8 @@ export async function journeyStats(
     else instances.exited += 1;
     if (state.status === 'completed' && state.outcome)
       goals[state.outcome.id] = (goals[state.outcome.id] ?? 0) + 1;
+    if (state.status === 'exited' && state.outcome)
+      exits[state.outcome.id] = (exits[state.outcome.id] ?? 0) + 1;
     for (const id of new Set(state.path.map((step) => step.node))) {
       const stats = nodes[id];
       if (!stats) continue;
@@ -79,7 +91,7 @@ export async function journeyStats(
       if (state.status === 'completed') stats.converted += 1;
     }
     const last = nodes[state.node];
-    if (state.status === 'exited' && last) last.dropOff += 1;
+    if (state.status === 'exited' && last && state.outcome?.id !== VERSION_MIGRATED_EXIT) last.dropOff += 1;
   }
   return {
     journeyId: definition.id,
@@ -87,6 +99,7 @@ export async function journeyStats(
     instances,
     nodes,
     goals,
+    exits,
     conversionRate: instances.total === 0 ? 0 : instances.completed / instances.total,
   };
 }

@@ -6,6 +6,7 @@ import {
   type ProfileRecord,
   type ProfileWrite,
   type PutDocumentInput,
+  type ScheduleWorkInput,
   type Storage,
   type StoredDocument,
 } from '@cx/core';
@@ -39,6 +40,24 @@ export interface InputNames {
 /** The timer queue: one item per waiting instance, key the instance id. */
 export const TIMER_QUEUE = 'journey.timers';
 
+/**
+ * The webhook queue: one item per call of a webhook node, key the webhook effect's key
+ * (`<instance id>/<node>`, `#n` on later visits), scheduled in the step's commit.
+ */
+export const WEBHOOK_QUEUE = 'journey.webhooks';
+
+/** A webhook item's payload: what the request needs, and who it is about. */
+export interface WebhookPayload {
+  url: string;
+  /** The node's `body`, sent as the request body's `body`. */
+  body: Record<string, unknown>;
+  journeyId: string;
+  version: number;
+  instanceId: string;
+  profileId: string;
+  node: string;
+}
+
 /** The event-log consumer's name (its checkpoint in `core.consumers`). */
 export const EVENTS_CONSUMER = 'journey.events';
 
@@ -54,10 +73,13 @@ export interface CurrentVersion {
   version: number;
 }
 
-/** A message the runtime could not hand to the outbox (a template that failed to render). */
+/**
+ * A message the runtime could not hand to the outbox (a template that failed to render), or a
+ * webhook call that was given up on (an answer such as a `4xx`, or every attempt failed).
+ */
 export interface StepFailure {
   node: string;
-  /** The send effect's key. */
+  /** The send or webhook effect's key. */
   key: string;
   reason: string;
   at: number;
@@ -68,7 +90,7 @@ export interface StoredInstance {
   state: InstanceState;
   /** Journey events recorded so far: the next event's sequence, for deterministic message ids. */
   events: number;
-  /** Messages that could not be made, oldest first. */
+  /** Messages that could not be made and webhook calls given up on, oldest first. */
   failures: StepFailure[];
 }
 
@@ -116,7 +138,7 @@ interface Entry {
 }
 
 /**
- * The documents, timers, profile writes and events one commit will hold. Reads go through it so
+ * The documents, timers, webhook calls, profile writes and events one commit will hold. Reads go through it so
  * every document written carries the version it was read at: a concurrent writer (another
  * worker, the API) makes the whole commit fail with `CONFLICT`, and the caller steps again from
  * what is stored (the step function is pure, so stepping again is safe).
@@ -137,6 +159,12 @@ export class JourneyWorkingSet {
   readonly timers = new Map<string, { at: number; node: string } | null>();
   readonly profiles: ProfileWrite[] = [];
   readonly events: CxEvent[] = [];
+  /**
+   * Webhook calls to schedule on {@link WEBHOOK_QUEUE}, by key, due at once. Scheduled with
+   * `ifExists: 'keep'`: the commit that holds them is the step's, so a step that is not committed
+   * schedules nothing and one committed calls once.
+   */
+  readonly webhooks = new Map<string, WebhookPayload>();
 
   constructor(
     readonly storage: Storage,
@@ -226,7 +254,7 @@ export class JourneyWorkingSet {
         expectedVersion: entry.version,
       });
     }
-    const schedule = [...this.timers]
+    const schedule: ScheduleWorkInput[] = [...this.timers]
       .filter((timer): timer is [string, { at: number; node: string }] => timer[1] !== null)
       .map(([key, timer]) => ({
         queue: TIMER_QUEUE,
@@ -238,6 +266,8 @@ export class JourneyWorkingSet {
     const cancel = [...this.timers]
       .filter((timer) => timer[1] === null)
       .map(([key]) => ({ queue: TIMER_QUEUE, key }));
+    for (const [key, payload] of this.webhooks)
+      schedule.push({ queue: WEBHOOK_QUEUE, key, payload, ifExists: 'keep' });
     return {
       documents,
       ...(schedule.length > 0 ? { schedule } : {}),

@@ -8,8 +8,11 @@ import {
 } from './journey-store';
 import { journeyProfileEvent } from './profile-events';
 
-/** The exit id of instances a new version's `migrate: 'exit'` ended. */
+/** The exit id of instances a new version's `migrate: 'exit'` (or `unmapped: 'exit'`) ended. */
 export const VERSION_REPLACED_EXIT = 'version-replaced';
+
+/** The exit id of instances a new version's `migrate: { map }` moved to an instance of it. */
+export const VERSION_MIGRATED_EXIT = 'version-migrated';
 
 /**
  * Ends every running instance of the given versions at once (eagerly, at publish), each with
@@ -31,13 +34,22 @@ export async function exitVersions(
   let exited = 0;
   for (const version of versions) {
     for await (const document of versionInstances(storage, workspaceId, journeyId, version)) {
-      if (await exitOne(storage, workspaceId, document.key, now)) exited += 1;
+      if (await exitInstance(storage, workspaceId, document.key, now)) exited += 1;
     }
   }
   return exited;
 }
 
-async function exitOne(
+/**
+ * Ends one running instance with outcome `exit` `version-replaced`, as {@link exitVersions} does
+ * each: read, ended and committed again on `CONFLICT`. Returns `false` when it had already ended.
+ *
+ * @example
+ * ```ts
+ * await exitInstance(storage, 'acme', 'abandoned-cart@1/p1/1', () => Date.now());
+ * ```
+ */
+export async function exitInstance(
   storage: Storage,
   workspaceId: string,
   id: string,

@@ -8,7 +8,9 @@ export const JOURNEY_LIBRARY = '@cx/journey';
 /**
  * A `Journey Entered`, `Step` or `Exited` track event on the profile. Its `messageId` hashes the
  * instance id and the event's sequence in the instance, so a step stepped again after a
- * `CONFLICT` (or a crash) writes the same ids and the log stores each event once.
+ * `CONFLICT` (or a crash) writes the same ids and the log stores each event once. An event
+ * recorded outside the instance's steps names itself instead of a sequence number (a webhook given
+ * up on: `webhook:<key>`), so it is stored once however often it is recorded.
  *
  * @example
  * ```ts
@@ -18,7 +20,7 @@ export const JOURNEY_LIBRARY = '@cx/journey';
 export function journeyProfileEvent(
   profile: Pick<ProfileRecord, 'id' | 'identifiers'> | { id: string; identifiers?: undefined },
   instanceId: string,
-  sequence: number,
+  sequence: number | string,
   name: JourneyEventName,
   properties: Record<string, unknown>,
   at: number,

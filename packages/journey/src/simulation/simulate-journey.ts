@@ -14,7 +14,8 @@ const isoOrNull = (time: number | null) => (time === null ? null : new Date(time
 /**
  * Runs a journey over a historical event log with a simulated clock, before launch, and reports
  * what it would have done: per node entered, left, waiting at the end, converted and dropped
- * off; goal conversions; sends per channel and node; messages held or dropped by each frequency
+ * off; goal conversions; sends per channel and node; webhook calls per node (recorded by a
+ * `fetch` that answers 204: no webhook is ever called); messages held or dropped by each frequency
  * cap and quiet-hours rule; messages consent suppressed.
  *
  * It runs the production code, not a model of it: `createJourneys` and `createChannels` on a

@@ -24,6 +24,8 @@ export interface SimulatedRuntime {
   readonly channels: Channels;
   /** One recording adapter per channel the journey sends on. */
   readonly recorders: readonly RecordingChannel[];
+  /** The webhook calls the journey made, in order: recorded and answered 204, never sent. */
+  readonly webhooks: readonly SimulatedWebhookCall[];
   /** Appends one event at the current simulated time and runs what it causes. */
   append(event: CxEvent): Promise<void>;
   /**
@@ -33,6 +35,14 @@ export interface SimulatedRuntime {
   advanceTo(time: number): Promise<void>;
   /** Failures the background loops reported (they keep going in production; the simulation reports them). */
   readonly errors: readonly unknown[];
+}
+
+/** A webhook call the simulation took in place of the receiver. */
+export interface SimulatedWebhookCall {
+  node: string;
+  url: string;
+  /** The call's `Idempotency-Key`. */
+  key: string;
 }
 
 /** The scratch workspace: nothing outside the simulation ever sees it. */
@@ -46,8 +56,9 @@ const channelsOf = (definition: JourneyDefinition): ChannelKind[] => [
 /**
  * Builds the production stack on a scratch `memoryStorage` whose clock is a `ManualClock` at
  * `start`: `createChannels` with a {@link recordingChannel} per channel of the journey and the
- * given channels configuration, its dispatcher, and `createJourneys`. Retry jitter comes from a
- * fixed seed so two runs over the same history decide the same.
+ * given channels configuration, its dispatcher, and `createJourneys`, whose webhook calls go to a
+ * `fetch` that records them and answers 204: a simulation never calls a real webhook. Retry
+ * jitter comes from a fixed seed so two runs over the same history decide the same.
  *
  * @example
  * ```ts
@@ -81,12 +92,20 @@ export function createSimulatedRuntime(
     random: seededRandom(1),
     onError,
   });
+  const webhooks: SimulatedWebhookCall[] = [];
+  const recordWebhook: typeof fetch = async (input, init) => {
+    const { node } = JSON.parse(String(init?.body)) as { node: string };
+    const key = new Headers(init?.headers).get('idempotency-key') ?? '';
+    webhooks.push({ node, url: String(input), key });
+    return new Response(null, { status: 204 });
+  };
   const journeys = createJourneys({
     storage,
     workspaceId,
     clock,
     channels,
     onError,
+    webhooks: { fetch: recordWebhook },
     ...(options.segmentsOf ? { segmentsOf: options.segmentsOf } : {}),
     ...(options.assignVariation ? { assignVariation: options.assignVariation } : {}),
   });
@@ -115,6 +134,7 @@ export function createSimulatedRuntime(
     journeys,
     channels,
     recorders,
+    webhooks,
     errors,
     async append(event) {
       const result = await storage.events.append(workspaceId, [event]);

@@ -47,7 +47,7 @@ async function* messageRecords(runtime: SimulatedRuntime, source: string) {
 /**
  * The report of a finished simulation: node, goal and instance counts from the runtime's
  * `stats`; sends from the recording adapters (what reached a "provider"), placed on nodes through
- * the message records; and, from each record's history, the contact-pressure rules that held or
+ * the message records; webhook calls per node, as the simulation's `fetch` recorded them; and, from each record's history, the contact-pressure rules that held or
  * dropped it and the consent rule that suppressed it. Every pressure rule of the configuration
  * is listed, with zeros when it never applied.
  *
@@ -114,6 +114,9 @@ export async function simulationReport(
     }
   }
 
+  const webhooks: SimulationReport['webhooks'] = { total: runtime.webhooks.length, byNode: {} };
+  for (const call of runtime.webhooks) webhooks.byNode[call.node] = (webhooks.byNode[call.node] ?? 0) + 1;
+
   return {
     journeyId: definition.id,
     period: facts.period,
@@ -124,6 +127,7 @@ export async function simulationReport(
     goals,
     conversionRate: stats.conversionRate,
     sends,
+    webhooks,
     messages,
     pressure,
     suppressed,

@@ -80,6 +80,8 @@ export interface SimulationReport {
   conversionRate: number;
   /** Messages the recording adapters took, per channel and per message node. */
   sends: { total: number; byChannel: ChannelCounts; byNode: Record<string, ChannelCounts> };
+  /** Calls of webhook nodes, per node: recorded in place of the receiver, never sent. */
+  webhooks: { total: number; byNode: Record<string, number> };
   /** Every message the journey handed to the outbox, by where it stands at `until`. */
   messages: {
     enqueued: number;

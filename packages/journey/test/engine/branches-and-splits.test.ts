@@ -211,7 +211,13 @@ describe('update-trait and webhook', () => {
     const entered = harness.enter();
     expect(entered.effects.filter((effect) => effect.type !== 'journey-event')).toEqual([
       { type: 'update-traits', node: 'tag', set: { abandonedCart: true } },
-      { type: 'webhook', node: 'notify', url: 'https://example.com/hook', body: {} },
+      {
+        type: 'webhook',
+        node: 'notify',
+        key: `${harness.state.id}/notify`,
+        url: 'https://example.com/hook',
+        body: {},
+      },
     ]);
     expect(harness.traits).toEqual({ abandonedCart: true });
     expect(harness.state.status).toBe('exited');
