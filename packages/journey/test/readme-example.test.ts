@@ -31,4 +31,16 @@ describe('the README example', () => {
       'exited nudge → wait-order → reminder → done',
     ]);
   });
+
+  it('runs the scheduled entries example: each subscriber at 09:00 in their own zone', () => {
+    const output = execFileSync(
+      process.execPath,
+      ['--conditions=@cx/source', '--import', 'tsx', 'examples/scheduled-entries.ts'],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(output.trim().split('\n')).toEqual([
+      'lan: 2026-03-03 09:00, 2026-03-04 09:00',
+      'bob: 2026-03-02 09:00, 2026-03-03 09:00',
+    ]);
+  });
 });

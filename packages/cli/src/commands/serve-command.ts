@@ -208,7 +208,12 @@ async function startJourneys(
       : {
           segmentsOf: async (profileId: string) =>
             (await engine.segmentsOf(profileId)).map((each) => each.segmentId),
+          // Schedule-entry journeys plan from the segment's members now, as its history holds them.
+          segmentMembers: async (segmentId: string) =>
+            (await import('@cx/segments')).membersAt(storage, workspaceId, segmentId, io.clock.now()),
         }),
+    // Calls of webhook nodes are signed when a secret is in the environment.
+    ...(io.env.CX_JOURNEY_WEBHOOK_SECRET ? { webhooks: { secret: io.env.CX_JOURNEY_WEBHOOK_SECRET } } : {}),
     onError: (error) =>
       io.stderr.write(
         `cx serve: journeys: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

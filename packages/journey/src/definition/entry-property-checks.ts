@@ -21,6 +21,8 @@ function hintFor(provides: EntryProvides, property: string): string {
       return ` (require it in entry.where, as { ${JSON.stringify(property)}: { $exists: true } }, or give it in sampleEntry)`;
     case 'api':
       return ' (give the shape of the API data in sampleEntry)';
+    case 'schedule':
+      return ' (a schedule entry provides scheduledFor and segmentId)';
     default:
       return ` (a ${provides.entry.type} entry carries no event properties)`;
   }

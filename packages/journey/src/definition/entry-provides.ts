@@ -47,7 +47,8 @@ function requiresPresence(test: unknown): boolean {
  * - correlation keys: `entry.correlation` of an event or API entry (none for segment and schedule
  *   entries, which carry no event);
  * - entry properties: those the event entry's `where` requires to be present
- *   (`{ productName: { $exists: true } }`) and the keys of `sampleEntry` when given. Correlation
+ *   (`{ productName: { $exists: true } }`), `scheduledFor` and `segmentId` for a schedule entry,
+ *   and the keys of `sampleEntry` when given. Correlation
  *   keys do not count: an entry event without one still enters (without that key), so only a
  *   `where` guarantees a property.
  *
@@ -71,6 +72,8 @@ export function entryProvides(
   );
   const properties = new Set<string>();
   if (value.type === 'event') requiredProperties(value.where, properties);
+  // The runtime enters a schedule's members with the occurrence and the segment.
+  if (value.type === 'schedule') for (const key of ['scheduledFor', 'segmentId']) properties.add(key);
   for (const key of Object.keys(sampleEntry ?? {})) properties.add(key);
   return { entry: value, correlationKeys, properties };
 }

@@ -40,6 +40,8 @@ import {
   migrateVersions,
 } from './migrate-instances';
 import { exitVersions } from './migration';
+import { createSchedulePlanner, plannerItem, type SegmentMembers } from './schedule-planner';
+import { createScheduledEntryWorker } from './scheduled-entry-worker';
 import { createTimerWorker } from './timer-worker';
 import { createWebhookWorker, type JourneyWebhookOptions, parseWebhookOptions } from './webhook-worker';
 
@@ -51,13 +53,23 @@ export interface JourneysOptions {
   clock?: Clock;
   /** Sends the journeys' messages; their delivery events come back through the event log. */
   channels: Channels;
-  /** The segments a profile is in now (for branches on segment membership); default none. */
+  /**
+   * The segments a profile is in now (for branches on segment membership, and to check that a
+   * person planned for a schedule entry is still in its segment when their time comes); default none.
+   */
   segmentsOf?: StepDependencies['segmentsOf'];
+  /**
+   * The profile ids in a segment now, for journeys entered on a schedule (`onSchedule`): their
+   * planner lists the segment's members once a day (see "Scheduled entries" in the README).
+   * Required to publish such a journey. With `@cx/segments`:
+   * `(segment) => membersAt(storage, workspaceId, segment, Date.now())`.
+   */
+  segmentMembers?: SegmentMembers;
   /** The variation of an experiment for a person (for experiment splits); default `null` (holdout). */
   assignVariation?: StepDependencies['assignVariation'];
   /** Lease of the event consumer and of each claimed timer; default 30 s. */
   leaseMs?: number;
-  /** Wakes the consumer on `events.appended` and the timer worker on `work.scheduled`. */
+  /** Wakes the consumer on `events.appended` and the workers on `work.scheduled`. */
   bus?: EventBus;
   /** Sleep between idle polls; default 50 ms doubling to 5 s. */
   idle?: IdleOptions;
@@ -129,6 +141,7 @@ export interface Journeys {
    * commit. New entries go into it; see {@link PublishOptions} for running instances.
    *
    * @throws `ValidationError` listing every problem of the definition, or of a `migrate` map;
+   *   `ConfigError` for a journey entered on a schedule when the runtime has no `segmentMembers`;
    *   nothing is stored then.
    */
   publish(definition: JourneyDefinition | unknown, options?: PublishOptions): Promise<PublishResult>;
@@ -161,13 +174,16 @@ export interface Journeys {
     query?: { version?: number; limit?: number; cursor?: string | null },
   ): Promise<Page<NodeMember>>;
   /**
-   * Follows the event log, runs due timers and calls due webhooks in the background until
-   * {@link Journeys.stop}.
+   * Follows the event log, runs due timers, calls due webhooks, plans schedule entries and admits
+   * people whose scheduled time has come, in the background until {@link Journeys.stop}.
    */
   start(): void;
-  /** Stops the three loops after their current work. */
+  /** Stops the loops after their current work. */
   stop(): Promise<void>;
-  /** Applies the event log, every due timer and every due webhook call until none has anything left. */
+  /**
+   * Applies the event log, every due timer, webhook call, schedule planning round and scheduled
+   * entry until none has anything left.
+   */
   drain(): Promise<void>;
 }
 
@@ -179,12 +195,13 @@ const toInstance = (stored: StoredInstance): JourneyInstance => ({
 /**
  * The durable journey runtime: an event-log consumer (`journey.events`) admits people into
  * journeys and feeds their events, segment changes and message results to their instances; a
- * worker of `journey.timers` runs waits and timeouts, and one of `journey.webhooks` calls the
- * URLs of `webhook` nodes (scheduled in the step's commit). Each step hands its messages to
- * `@cx/channels` first (idempotent by source, step and profile) and then commits the instance,
- * its timer, trait writes and `Journey Entered/Step/Exited` events in one commit with the version
- * it read, so a crash anywhere, or two processes on one PostgreSQL database, never run a step's
- * effects twice.
+ * worker of `journey.timers` runs waits and timeouts, one of `journey.webhooks` calls the URLs
+ * of `webhook` nodes (scheduled in the step's commit), and those of `journey.schedules` and
+ * `journey.scheduled-entries` plan and admit the entries of schedule-entry journeys. Each step
+ * hands its messages to `@cx/channels` first (idempotent by source, step and profile) and then
+ * commits the instance, its timer, trait writes and `Journey Entered/Step/Exited` events in one
+ * commit with the version it read, so a crash anywhere, or two processes on one PostgreSQL
+ * database, never run a step's effects twice.
  *
  * @example
  * ```ts
@@ -246,6 +263,15 @@ export function createJourneys(options: JourneysOptions): Journeys {
     onError,
     ...shared,
   });
+  const planner = createSchedulePlanner({
+    storage,
+    workspaceId,
+    clock,
+    segmentMembers: options.segmentMembers,
+    onError,
+    ...shared,
+  });
+  const scheduledEntries = createScheduledEntryWorker({ ...deps, definitions, clock, onError, ...shared });
 
   const currentVersion = async (journeyId: string) => {
     const current = await storage.documents.get<CurrentVersion>(
@@ -272,6 +298,10 @@ export function createJourneys(options: JourneysOptions): Journeys {
     async publish(input, publishOptions = {}) {
       // Every problem at once, before anything is stored.
       const definition = parseJourney(input);
+      if (definition.entry.type === 'schedule' && !options.segmentMembers)
+        throw new ConfigError(
+          `journey ${definition.id} is entered on a schedule: pass segmentMembers to createJourneys to publish it`,
+        );
       const migrate = await checkMigration(
         definitions,
         storage,
@@ -313,6 +343,10 @@ export function createJourneys(options: JourneysOptions): Journeys {
               },
               await inputNamesWrite(storage, workspaceId, definition),
             ],
+            // A schedule entry is planned at once, replacing a round planned for an earlier version.
+            ...(definition.entry.type === 'schedule'
+              ? { schedule: [plannerItem(definition.id, clock.now())] }
+              : {}),
           });
         } catch (error) {
           // Someone published the same journey meanwhile: take the next number.
@@ -425,21 +459,31 @@ export function createJourneys(options: JourneysOptions): Journeys {
       consumer.start();
       timers.start();
       webhooks.start();
+      planner.start();
+      scheduledEntries.start();
     },
 
     async stop() {
-      await Promise.all([consumer.stop(), timers.stop(), webhooks.stop()]);
+      await Promise.all([
+        consumer.stop(),
+        timers.stop(),
+        webhooks.stop(),
+        planner.stop(),
+        scheduledEntries.stop(),
+      ]);
     },
 
     async drain() {
       // A timer's step writes events the consumer must read, an event's step sets timers that
       // may already be due, and either may schedule webhook calls (a call given up on records an
-      // event): go round until all three are idle.
+      // event), and a scheduled entry steps like an event: go round until all of them are idle.
       for (;;) {
         const applied = await consumer.drain();
         const ran = await timers.drain();
         const called = await webhooks.drain();
-        if (applied === 0 && ran === 0 && called === 0) return;
+        const planned = await planner.drain();
+        const entered = await scheduledEntries.drain();
+        if (applied === 0 && ran === 0 && called === 0 && planned === 0 && entered === 0) return;
       }
     },
   };

@@ -20,6 +20,9 @@ export type { JourneyStats, NodeMember, NodeStats } from './journey-stats';
 export {
   EVENTS_CONSUMER,
   JOURNEY_COLLECTIONS,
+  SCHEDULE_QUEUE,
+  SCHEDULED_ENTRY_QUEUE,
+  type ScheduledEntryPayload,
   type StepFailure,
   TIMER_QUEUE,
   WEBHOOK_QUEUE,
@@ -28,5 +31,6 @@ export {
 export type { MigrationCounts, MigrationMap } from './migrate-instances';
 export { VERSION_MIGRATED_EXIT, VERSION_REPLACED_EXIT } from './migration';
 export { JOURNEY_LIBRARY } from './profile-events';
+export { PLAN_AHEAD_MS, PLAN_EVERY_MS, type ScheduleEntry, type SegmentMembers } from './schedule-planner';
 export type { TimerPayload } from './timer-worker';
 export type { JourneyWebhookOptions } from './webhook-worker';

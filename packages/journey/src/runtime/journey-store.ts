@@ -27,6 +27,8 @@ export const JOURNEY_COLLECTIONS = {
   entryCounts: 'journey.entry-counts',
   /** One document (key {@link INPUT_NAMES_KEY}): the events any published version reacts to. */
   inputs: 'journey.inputs',
+  /** Per schedule-entry journey, key `<id>`: how far ahead its entries are planned. */
+  schedulePlans: 'journey.schedule-plans',
 } as const;
 
 /** The key of the one document of `journey.inputs`. */
@@ -56,6 +58,37 @@ export interface WebhookPayload {
   instanceId: string;
   profileId: string;
   node: string;
+}
+
+/**
+ * The planner queue of schedule-entry journeys: one item per journey, key the journey id,
+ * scheduled (`replace`) by the `publish` commit and then by each planning round for the next one.
+ */
+export const SCHEDULE_QUEUE = 'journey.schedules';
+
+/**
+ * The entries of schedule-entry journeys: one item per person and occurrence, key
+ * `<journey id>/<profile id>/<local date YYYY-MM-DD>`, due at the occurrence, scheduled with
+ * `ifExists: 'keep'` so a person is planned once per local day however often planning runs.
+ */
+export const SCHEDULED_ENTRY_QUEUE = 'journey.scheduled-entries';
+
+/** A scheduled entry's payload: who enters which journey, for which occurrence. */
+export interface ScheduledEntryPayload {
+  journeyId: string;
+  profileId: string;
+  /** The occurrence (epoch ms): the person's local `at` on that day. */
+  at: number;
+  /** The segment the person was planned as a member of. */
+  segmentId: string;
+}
+
+/** How far the planner of a schedule-entry journey has planned (document of `journey.schedule-plans`). */
+export interface SchedulePlan {
+  /** Occurrences before this instant (epoch ms) are planned. */
+  plannedUntil: number;
+  /** The segment they were planned for: planning for another one starts again from now. */
+  segment: string;
 }
 
 /** The event-log consumer's name (its checkpoint in `core.consumers`). */

@@ -13,7 +13,7 @@ import {
 } from '@cx/core';
 import { sqliteStorage } from '@cx/storage-sqlite';
 import type { JourneyDefinition } from '../../src/definition/journey-types';
-import { createJourneys, type Journeys } from '../../src/runtime';
+import { createJourneys, type Journeys, type JourneysOptions } from '../../src/runtime';
 
 export const WS = 'shop';
 export const DAY = 86_400_000;
@@ -142,10 +142,13 @@ export const storages: [string, (clock: ManualClock) => { storage: Storage; clea
   ],
 ];
 
-/** Builds an embedded runtime and creates the given profiles. */
+/** Builds an embedded runtime and creates the given profiles; `runtime` adds options (`segmentsOf`…). */
 export async function embedded(
   open: (clock: ManualClock) => { storage: Storage; cleanup: () => void },
   profiles: Record<string, Record<string, unknown>> = {},
+  runtime: Partial<
+    Pick<JourneysOptions, 'segmentMembers' | 'segmentsOf' | 'assignVariation' | 'onError'>
+  > = {},
 ): Promise<Embedded> {
   const clock = new ManualClock(START);
   const { storage, cleanup } = open(clock);
@@ -159,6 +162,7 @@ export async function embedded(
     onError: (error) => {
       throw error;
     },
+    ...runtime,
   });
   const dispatcher = channels.dispatcher({ onError: (error) => console.error(error) });
   for (const [id, traits] of Object.entries(profiles)) await storage.profiles.create(WS, { id, traits });

@@ -1,0 +1,160 @@
+import {
+  type ClaimedWork,
+  type Clock,
+  createWorker,
+  type EventBus,
+  type IdleOptions,
+  isCxError,
+  type Worker,
+} from '@cx/core';
+import type { JourneyDefinition } from '../definition/journey-types';
+import { admit } from './admission';
+import { applyStep, type StepDependencies } from './apply-step';
+import type { DefinitionCache } from './definition-cache';
+import { admitEntries } from './enter-many';
+import type { ApiEntry } from './entry-inputs';
+import {
+  type CurrentVersion,
+  JOURNEY_COLLECTIONS,
+  JourneyWorkingSet,
+  SCHEDULED_ENTRY_QUEUE,
+  type ScheduledEntryPayload,
+} from './journey-store';
+
+/** Options of {@link createScheduledEntryWorker}. */
+export interface ScheduledEntryWorkerOptions extends StepDependencies {
+  definitions: DefinitionCache;
+  clock: Clock;
+  leaseMs?: number;
+  bus?: EventBus;
+  idle?: IdleOptions;
+  onError: (error: unknown) => void;
+}
+
+/** Entries claimed and admitted together in one commit. */
+const ENTRY_BATCH = 200;
+
+/** How many times an entry is admitted again after a `CONFLICT` before the lease's end decides. */
+const CONFLICT_RETRIES = 5;
+
+type Item = ClaimedWork<ScheduledEntryPayload>;
+
+/** The current version of a journey, when people still enter it on a schedule. */
+interface ScheduleTarget {
+  definition: JourneyDefinition & { entry: { type: 'schedule' } };
+  version: number;
+}
+
+/**
+ * The worker of `journey.scheduled-entries`: admits each planned person into the current version
+ * of the journey at their occurrence, as an API entry would be (re-entry rule, entry cap), steps
+ * `{ type: 'enter' }` and commits the instance with the item's completion. Entry data:
+ * `{ scheduledFor: <ISO time of the occurrence>, segmentId }`.
+ *
+ * Nobody enters when the journey's current version is no longer entered on a schedule. With
+ * `segmentsOf`, a person who is not in the (current version's) segment at entry time is passed
+ * over; without it, membership is as of planning (up to a day earlier), and an entry planned for
+ * another segment than the current version's is passed over.
+ *
+ * Due entries are claimed up to 200 at a time and admitted as one batch, in one commit (indexes
+ * and profiles read with one `getMany` each, as `enterMany`); when that commit is refused, each is
+ * admitted again on its own.
+ *
+ * @example
+ * ```ts
+ * const entries = createScheduledEntryWorker({ storage, workspaceId: 'shop', channels, definitions, clock, onError });
+ * await entries.drain();
+ * ```
+ */
+export function createScheduledEntryWorker(options: ScheduledEntryWorkerOptions): Worker {
+  const { storage, workspaceId, clock } = options;
+
+  const target = async (journeyId: string): Promise<ScheduleTarget | null> => {
+    const current = await storage.documents.get<CurrentVersion>(
+      workspaceId,
+      JOURNEY_COLLECTIONS.current,
+      journeyId,
+    );
+    if (!current) return null;
+    const definition = await options.definitions.version(journeyId, current.value.version);
+    if (definition.entry.type !== 'schedule') return null;
+    return { definition: definition as ScheduleTarget['definition'], version: current.value.version };
+  };
+
+  /** The entries of `items` whose people are still in the journey's segment. */
+  const eligible = async (journey: ScheduleTarget, items: readonly Item[]): Promise<ApiEntry[]> => {
+    const segment = journey.definition.entry.segment;
+    const entries: ApiEntry[] = [];
+    for (const item of items) {
+      const { profileId, at } = item.payload;
+      const member = options.segmentsOf
+        ? new Set(await options.segmentsOf(profileId)).has(segment)
+        : item.payload.segmentId === segment;
+      if (member)
+        entries.push({ profileId, data: { scheduledFor: new Date(at).toISOString(), segmentId: segment } });
+    }
+    return entries;
+  };
+
+  return createWorker<ScheduledEntryPayload>({
+    storage,
+    workspaceId,
+    queue: SCHEDULED_ENTRY_QUEUE,
+    clock,
+    batchSize: ENTRY_BATCH,
+    concurrency: 10,
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.idle ? { idle: options.idle } : {}),
+    onError: (error) => {
+      // An entry whose lease was lost: its new holder admits it.
+      if (!isCxError(error, 'CONFLICT')) options.onError(error);
+    },
+    batchHandler: async (items) => {
+      const byJourney = new Map<string, Item[]>();
+      for (const item of items) {
+        const list = byJourney.get(item.payload.journeyId) ?? [];
+        list.push(item);
+        byJourney.set(item.payload.journeyId, list);
+      }
+      const work = new JourneyWorkingSet(storage, workspaceId);
+      const now = clock.now();
+      for (const [journeyId, list] of byJourney) {
+        const journey = await target(journeyId);
+        if (!journey) continue;
+        const entries = await eligible(journey, list);
+        await admitEntries(options, work, journey.definition, journey.version, entries, now);
+      }
+      return work.toCommit();
+    },
+    handler: async (item, context) => {
+      for (let attempt = 0; ; attempt++) {
+        const journey = await target(item.payload.journeyId);
+        if (!journey) return;
+        const [entry] = await eligible(journey, [item]);
+        if (!entry) return;
+        const work = new JourneyWorkingSet(storage, workspaceId);
+        const now = clock.now();
+        const decision = await admit(
+          work,
+          journey.definition,
+          journey.version,
+          entry.profileId,
+          entry.data ?? {},
+          now,
+        );
+        if ('refused' in decision) return;
+        await applyStep(options, work, journey.definition, decision.admitted, { type: 'enter' }, now);
+        try {
+          await context.commit(work.toCommit());
+          return;
+        } catch (error) {
+          // Another writer changed the person's index: decide again from what is stored.
+          if (!isCxError(error, 'CONFLICT') || attempt >= CONFLICT_RETRIES) throw error;
+          const stored = await storage.work.get(workspaceId, item.queue, item.key);
+          if (stored?.token !== item.token || stored.state !== 'claimed') return;
+        }
+      }
+    },
+  });
+}
