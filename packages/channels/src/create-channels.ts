@@ -30,7 +30,14 @@ import { createLinkSigner, type LinkSigner } from './links/link-signer';
 import { type MessageLinkBuilder, messageLinks } from './links/message-links';
 import { type TrackingLinks, type TrackingPayload, trackingLinks } from './links/tracking-links';
 import { dispatchMessage } from './outbox/dispatch-message';
-import { enqueueMessage, type SendReceipt, templateScope } from './outbox/enqueue-message';
+import {
+  type EnqueueContext,
+  enqueueMessage,
+  type PreparedSend,
+  prepareMessage,
+  type SendReceipt,
+  templateScope,
+} from './outbox/enqueue-message';
 import { MESSAGES_COLLECTION, type MessageRecord, OUTBOX_QUEUE } from './outbox/message-record';
 import type { RetryPolicy } from './outbox/retry-policy';
 import { type SendRequest, sendRequestSchema } from './outbox/send-request';
@@ -108,6 +115,21 @@ export interface Channels {
    * missing template variable throws `TemplateRenderError` and stores nothing.
    */
   send(request: SendRequest): Promise<SendReceipt>;
+  /**
+   * Renders a message as {@link Channels.send} does, but stores nothing: returns the message's
+   * record and outbox item for the caller to put in its own commit, so a state change and the
+   * messages it sends are stored together or not at all (a journey step). `duplicate` when this
+   * source, step and profile enqueued it before. The caller's commit is refused with `CONFLICT`
+   * if the same message is enqueued meanwhile.
+   *
+   * @example
+   * ```ts
+   * const prepared = await channels.prepare({ source: 'orders', step: 'o-1/receipt', profileId: 'p1', channels: ['email'], templates: { email: 'receipt' } });
+   * if (!prepared.duplicate)
+   *   await storage.commit('shop', { ...prepared.commit, documents: [...prepared.commit.documents, orderDocument] });
+   * ```
+   */
+  prepare(request: SendRequest): Promise<PreparedSend>;
   /** A worker that claims due messages from the outbox and delivers them; `start()` it or `drain()` it. */
   dispatcher(options?: DispatcherOptions): Worker;
   /** A message's record: status, route, history, and the rule behind any hold or suppression. */
@@ -313,25 +335,28 @@ export function createChannels(options: ChannelsOptions): Channels {
     defaultTimezone: defaults.timezone,
   });
 
+  const enqueueContext: EnqueueContext = {
+    storage,
+    workspaceId,
+    clock,
+    templates,
+    renderer,
+    links,
+    defaults,
+    recipientTraits,
+    knownTopics: new Set(topicMap.keys()),
+  };
+
   return {
     workspaceId,
     routes,
     async send(request) {
       const parsed = parseOrThrow(sendRequestSchema, request, 'send request') as SendRequest;
-      return enqueueMessage(
-        {
-          storage,
-          workspaceId,
-          clock,
-          templates,
-          renderer,
-          links,
-          defaults,
-          recipientTraits,
-          knownTopics: new Set(topicMap.keys()),
-        },
-        parsed,
-      );
+      return enqueueMessage(enqueueContext, parsed);
+    },
+    async prepare(request) {
+      const parsed = parseOrThrow(sendRequestSchema, request, 'send request') as SendRequest;
+      return prepareMessage(enqueueContext, parsed);
     },
     dispatcher(dispatcherOptions = {}) {
       const batchSize = dispatcherOptions.batchSize ?? 20;

@@ -51,7 +51,7 @@ export {
   type UnsubscribeToken,
 } from './links/message-links';
 export { type TrackingLinks, type TrackingPayload, trackingLinks } from './links/tracking-links';
-export type { SendReceipt } from './outbox/enqueue-message';
+export type { PreparedSend, SendReceipt } from './outbox/enqueue-message';
 export { messageIdFor } from './outbox/message-id';
 export {
   FINISHED_STATUSES,

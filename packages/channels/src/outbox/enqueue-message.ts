@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type CommitInput,
   canonicalProfile,
   isCxError,
   NotFoundError,
@@ -25,6 +26,15 @@ export interface SendReceipt {
   /** True when this source, step and profile had already enqueued it: nothing new was queued. */
   duplicate: boolean;
 }
+
+/**
+ * A message rendered and ready to enqueue, for a caller that stores it in its own commit (a
+ * journey step commits its state and its messages together): either already enqueued before
+ * (`duplicate`), or the record and outbox item to commit, which store nothing until committed.
+ */
+export type PreparedSend =
+  | { messageId: string; duplicate: true; status: MessageStatus }
+  | { messageId: string; duplicate: false; commit: Required<Pick<CommitInput, 'documents' | 'schedule'>> };
 
 /** What enqueueing needs. */
 export interface EnqueueContext {
@@ -69,6 +79,27 @@ export function templateScope(
  * step and profile returns the first.
  */
 export async function enqueueMessage(context: EnqueueContext, request: SendRequest): Promise<SendReceipt> {
+  const { storage, workspaceId } = context;
+  const prepared = await prepareMessage(context, request);
+  if (prepared.duplicate) return prepared;
+  const { messageId } = prepared;
+  try {
+    await storage.commit(workspaceId, prepared.commit);
+  } catch (error) {
+    // Another caller enqueued the same message between our read and our commit.
+    if (!isCxError(error, 'CONFLICT')) throw error;
+    const winner = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
+    return { messageId, status: winner?.value.status ?? 'queued', duplicate: true };
+  }
+  return { messageId, status: 'queued', duplicate: false };
+}
+
+/**
+ * Renders a message as {@link enqueueMessage} does and returns what would store it (its record,
+ * expected new, and its outbox item) instead of committing it. A `CONFLICT` of the caller's
+ * commit on the record means the same message was enqueued meanwhile.
+ */
+export async function prepareMessage(context: EnqueueContext, request: SendRequest): Promise<PreparedSend> {
   const { storage, workspaceId, clock } = context;
   const messageId = messageIdFor(request);
   const existing = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
@@ -135,16 +166,12 @@ export async function enqueueMessage(context: EnqueueContext, request: SendReque
     history: [],
     createdAt: new Date(now).toISOString(),
   };
-  try {
-    await storage.commit(workspaceId, {
+  return {
+    messageId,
+    duplicate: false,
+    commit: {
       documents: [{ collection: MESSAGES_COLLECTION, key: messageId, value: record, expectedVersion: 0 }],
       schedule: [{ queue: OUTBOX_QUEUE, key: messageId, dueAt: request.sendAt ?? now, payload: {} }],
-    });
-  } catch (error) {
-    // Another caller enqueued the same message between our read and our commit.
-    if (!isCxError(error, 'CONFLICT')) throw error;
-    const winner = await storage.documents.get<MessageRecord>(workspaceId, MESSAGES_COLLECTION, messageId);
-    return { messageId, status: winner?.value.status ?? 'queued', duplicate: true };
-  }
-  return { messageId, status: 'queued', duplicate: false };
+    },
+  };
 }

@@ -161,28 +161,36 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const step = async (): Promise<number | 'conflict'> => {
     if (!(await holdLease())) return 0;
     const { checkpoint, version } = await currentCheckpoint();
-    const page = await storage.events.readLog(workspaceId, { after: checkpoint.position, limit: pageSize });
-    if (page.items.length === 0) return 0;
-    const derived = (await handler(page.items, { name, workspaceId })) ?? {};
-    const moved: ConsumerCheckpoint = {
-      position: page.position,
-      applied: checkpoint.applied + page.items.length,
-    };
-    try {
-      await storage.commit(workspaceId, {
-        ...derived,
-        documents: [
-          ...(derived.documents ?? []),
-          { collection: CONSUMER_CHECKPOINTS, key: name, value: moved, expectedVersion: version },
-        ],
-      });
-    } catch (error) {
-      // Another instance moved the checkpoint (or the handler's own state) first: nothing of
-      // this page was written, and the next poll starts from the stored checkpoint.
-      if (isCxError(error, 'CONFLICT')) return 'conflict';
-      throw error;
+    for (let limit = pageSize; ; ) {
+      const page = await storage.events.readLog(workspaceId, { after: checkpoint.position, limit });
+      if (page.items.length === 0) return 0;
+      const derived = (await handler(page.items, { name, workspaceId })) ?? {};
+      const moved: ConsumerCheckpoint = {
+        position: page.position,
+        applied: checkpoint.applied + page.items.length,
+      };
+      try {
+        await storage.commit(workspaceId, {
+          ...derived,
+          documents: [
+            ...(derived.documents ?? []),
+            { collection: CONSUMER_CHECKPOINTS, key: name, value: moved, expectedVersion: version },
+          ],
+        });
+      } catch (error) {
+        // Another instance moved the checkpoint (or the handler's own state) first: nothing of
+        // this page was written, and the next poll starts from the stored checkpoint.
+        if (isCxError(error, 'CONFLICT')) return 'conflict';
+        // A page whose work is more than one commit takes (over 1,000 items scheduled): apply
+        // it in halves. A single event refused is a real error.
+        if (isCxError(error, 'VALIDATION') && page.items.length > 1) {
+          limit = Math.ceil(page.items.length / 2);
+          continue;
+        }
+        throw error;
+      }
+      return page.items.length;
     }
-    return page.items.length;
   };
 
   const poll = async () => {

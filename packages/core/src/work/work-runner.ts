@@ -195,7 +195,11 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       return;
     }
     clearInterval(beat);
-    if (completed) return;
+    if (completed) {
+      // The handler committed itself: a commit it returns as well would be lost silently.
+      if (outcome) onError(new ConfigError(`worker ${queue}: a handler that calls context.commit must return nothing`));
+      return;
+    }
     if (outcome) {
       await storage.commit(workspaceId, { ...outcome, complete: [...(outcome.complete ?? []), claim] });
     } else {
@@ -224,14 +228,28 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
   /** The batch in one commit; false when it must go item by item. */
   const processBatch = async (items: ClaimedWork<P>[]) => {
     if (!options.batchHandler || items.length < 2 || stopping) return false;
+    const claims = items.map((item) => ({ queue: item.queue, key: item.key, token: item.token }));
+    // The batch holds every lease while it runs, as the per-item path does for its item.
+    const beat =
+      options.heartbeat === false
+        ? undefined
+        : setInterval(
+            () => {
+              Promise.all(claims.map((claim) => storage.work.extend(workspaceId, claim, { leaseMs }))).catch(
+                () => clearInterval(beat),
+              );
+            },
+            Math.max(1, Math.floor(leaseMs / 2)),
+          );
     try {
       const commit = await options.batchHandler(items);
-      const claims = items.map((item) => ({ queue: item.queue, key: item.key, token: item.token }));
       await storage.commit(workspaceId, { ...commit, complete: [...(commit.complete ?? []), ...claims] });
       return true;
     } catch {
       // Nothing was stored: each item's own handler decides, retries and reports.
       return false;
+    } finally {
+      clearInterval(beat);
     }
   };
 

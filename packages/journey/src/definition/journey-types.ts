@@ -163,7 +163,7 @@ export interface UpdateTraitNode {
   next: string;
 }
 
-/** Calls a webhook (through the webhook channel) and moves on. */
+/** Calls a webhook (a POST through the runtime's `journey.webhooks` worker) and moves on at once. */
 export interface WebhookNode {
   type: 'webhook';
   id: string;

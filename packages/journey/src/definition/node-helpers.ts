@@ -252,7 +252,8 @@ export function updateTrait<const Id extends string, const Next extends string>(
 }
 
 /**
- * Calls a webhook through the webhook channel, then goes on.
+ * Calls a webhook (a POST through the runtime's `journey.webhooks` worker, scheduled in the step's
+ * commit), then goes on at once.
  *
  * @example
  * ```ts

@@ -43,9 +43,10 @@ function entryEventName(definition: JourneyDefinition): string {
   return entry.type === 'schedule' ? 'Journey Scheduled' : 'Journey Entered';
 }
 
-/** Hands each send to the outbox in order; returns the first that cannot be made, if any. */
+/** Renders each send in order into the step's commit; returns the first that cannot be made, if any. */
 async function executeSends(
   deps: StepDependencies,
+  work: JourneyWorkingSet,
   definition: JourneyDefinition,
   state: InstanceState,
   effects: readonly StepEffect[],
@@ -53,9 +54,10 @@ async function executeSends(
   for (const [index, effect] of effects.entries()) {
     if (effect.type !== 'send') continue;
     try {
-      // Idempotent by source + step + profile: a step run again after a crash or a CONFLICT
-      // finds the message already enqueued and queues nothing new.
-      await deps.channels.send({
+      // The message goes into the step's own commit: stored with the step's state or not at all.
+      // Its id is deterministic (source + step + profile), so a message enqueued before is a
+      // duplicate here and a concurrent enqueue makes the commit fail with CONFLICT.
+      const prepared = await deps.channels.prepare({
         source: `journey:${state.journeyId}@${state.version}`,
         step: effect.key,
         profileId: state.profileId,
@@ -67,6 +69,11 @@ async function executeSends(
         // Templates read the entry event as `event.properties.*`, as the definition's checks assume.
         event: { name: entryEventName(definition), properties: state.entry },
       });
+      if (!prepared.duplicate) {
+        for (const document of prepared.commit.documents)
+          work.set(document.collection, document.key, document.value);
+        work.outbox.push(...prepared.commit.schedule);
+      }
     } catch (error) {
       if (!cannotBeMade(error)) throw error;
       return { index, effect, reason: error instanceof Error ? error.message : String(error) };
@@ -92,11 +99,12 @@ function exitAtFailure(state: InstanceState, node: string, now: number): Instanc
 }
 
 /**
- * Steps an instance once, the runtime's way: runs the pure step, hands its `send` effects to the
- * outbox (before anything is committed: they are idempotent, so a crash or a `CONFLICT` after
- * them re-sends nothing), and writes the rest of the effects into `work`, which the caller commits
- * in one go: the instance (with the version it was read at), its timer, trait writes, journey
- * events and, when it ends, the profile's index.
+ * Steps an instance once, the runtime's way: runs the pure step, renders its `send` effects
+ * through `channels.prepare`, and writes everything into `work`, which the caller commits in one
+ * go: the instance (with the version it was read at), its messages' records and outbox items, its
+ * timer, trait writes, journey events and, when it ends, the profile's index. A step whose commit
+ * is refused (`CONFLICT`: an event or a timer stepped the instance meanwhile) has sent nothing,
+ * so stepping again from the stored state never sends on a path the instance did not take.
  *
  * A message that cannot be made (a template missing a variable) is never skipped silently: the
  * instance records it (`failures`, and a `Journey Step` event with `failed: true` and the
@@ -143,7 +151,7 @@ export async function applyStep(
   // An input the instance does not wait for (most events of its person) changes nothing: no write.
   if (result.state === stored.state && result.effects.length === 0) return stored;
   for (let round = 0; ; round++) {
-    const failure = await executeSends(deps, definition, result.state, result.effects);
+    const failure = await executeSends(deps, work, definition, result.state, result.effects);
     if (!failure) {
       effects.push(...result.effects);
       state = result.state;
@@ -210,7 +218,7 @@ export async function applyStep(
         break;
       case 'update-traits':
         // A profile that does not exist cannot be patched; the whole commit would be refused.
-        if (profile) work.profiles.push({ op: 'patchTraits', profileId: profile.id, set: effect.set });
+        if (profile) work.patchTraits(profile.id, effect.set);
         break;
       case 'webhook':
         // Delivered by the webhook worker once this commit holds: none for a step not committed.
@@ -237,7 +245,7 @@ export async function applyStep(
         );
         break;
       case 'send':
-        break; // handed to the outbox above
+        break; // rendered into the commit above
     }
   }
   const next: StoredInstance = { state, events: sequence, failures };

@@ -149,14 +149,17 @@ export interface Journeys {
    * Enters a person into the current version of an `api`-entry journey, by its re-entry rule and
    * entry cap, and runs the first step.
    *
-   * @throws `NotFoundError` for a journey never published, `ConfigError` for one whose entry is not `api`.
+   * @throws `ValidationError` for bad arguments, `NotFoundError` for a journey never published,
+   *   `ConfigError` for one whose entry is not `api`.
    */
   enter(journeyId: string, profileId: string, data?: Record<string, unknown>): Promise<EnterResult>;
   /**
    * Enters up to 1,000 people at once (an imported list, a nightly batch), as {@link Journeys.enter}
    * would one by one, in one commit: their indexes and profiles are read with one `getMany` each.
    * Results come in the order of `entries`. When another writer changed one of the people's
-   * journey indexes meanwhile, the batch is entered again one person at a time.
+   * journey indexes meanwhile (or the batch's first steps schedule more than one commit holds),
+   * the batch is entered again one person at a time; an error then (storage down) leaves the
+   * people before it entered, so call again with the rest, not the whole batch, under `always`.
    *
    * @throws `ValidationError` for bad entries (nothing entered), and as {@link Journeys.enter}.
    */
@@ -198,10 +201,10 @@ const toInstance = (stored: StoredInstance): JourneyInstance => ({
  * worker of `journey.timers` runs waits and timeouts, one of `journey.webhooks` calls the URLs
  * of `webhook` nodes (scheduled in the step's commit), and those of `journey.schedules` and
  * `journey.scheduled-entries` plan and admit the entries of schedule-entry journeys. Each step
- * hands its messages to `@cx/channels` first (idempotent by source, step and profile) and then
- * commits the instance, its timer, trait writes and `Journey Entered/Step/Exited` events in one
- * commit with the version it read, so a crash anywhere, or two processes on one PostgreSQL
- * database, never run a step's effects twice.
+ * renders its messages through `channels.prepare` and commits the instance, its messages' outbox
+ * items, its timer, trait writes and `Journey Entered/Step/Exited` events in one commit with the
+ * version it read, so a crash anywhere, or two processes on one PostgreSQL database, never run a
+ * step's effects twice, and a step that loses a race sends nothing.
  *
  * @example
  * ```ts
@@ -349,7 +352,8 @@ export function createJourneys(options: JourneysOptions): Journeys {
               : {}),
           });
         } catch (error) {
-          // Someone published the same journey meanwhile: take the next number.
+          // Someone published meanwhile (this journey: take the next number; any journey: the
+          // shared input names moved): read again.
           if (isCxError(error, 'CONFLICT') && attempt < 10) continue;
           throw error;
         }
@@ -402,8 +406,9 @@ export function createJourneys(options: JourneysOptions): Journeys {
       try {
         await storage.commit(workspaceId, work.toCommit());
       } catch (error) {
-        if (!isCxError(error, 'CONFLICT')) throw error;
-        // Someone changed one of the people's indexes meanwhile: decide each again on its own.
+        // Someone changed one of the people's indexes meanwhile, or the batch's work is more than
+        // one commit takes (over 1,000 timers, messages and calls): decide each on its own.
+        if (!isCxError(error, 'CONFLICT') && !isCxError(error, 'VALIDATION')) throw error;
         const one: EnterResult[] = [];
         for (const entry of parsed.entries)
           one.push(await journeys.enter(journeyId, entry.profileId, entry.data));

@@ -4,7 +4,8 @@ import { z } from 'zod';
 /** Entries one `enterMany` call takes: its reads and its commit stay one round trip each. */
 export const MAX_ENTRIES_PER_CALL = 1000;
 
-const profileIdSchema = z.string().min(1).max(512);
+// Instance ids, message and webhook keys add the journey and node ids to it: 256 keeps them within keys' 512.
+const profileIdSchema = z.string().min(1).max(256);
 const dataSchema = z.record(z.string(), z.unknown());
 
 /** One person entering a journey through the API, with the entry data templates and waits read. */

@@ -4,7 +4,7 @@ import { testCondition } from '../engine/match-condition';
 import type { StepInput } from '../engine/step-types';
 import { admit } from './admission';
 import { applyStep, type StepDependencies } from './apply-step';
-import type { DefinitionCache, LoadedVersion } from './definition-cache';
+import type { DefinitionCache } from './definition-cache';
 import { inputFilter } from './input-routing';
 import {
   JOURNEY_COLLECTIONS,
@@ -138,7 +138,8 @@ export async function applyEventPage(
   events: readonly CxEvent[],
 ): Promise<CommitInput> {
   const work = new JourneyWorkingSet(deps.storage, deps.workspaceId);
-  const reactedTo = await inputFilter(work);
+  const current = await deps.definitions.current();
+  const reactedTo = await inputFilter(work, current);
   const inputs = events.flatMap((event) => {
     const input = event.profileId ? journeyInput(event) : null;
     if (!input || !event.profileId || (input.kind === 'broadcast' && !reactedTo(broadcastName(input.input))))
@@ -149,7 +150,6 @@ export async function applyEventPage(
     work,
     inputs.map((each) => each.profileId),
   );
-  let current: LoadedVersion[] | undefined;
   for (const { profileId, input } of inputs) {
     const now = deps.now();
     const index = await work.get<ProfileJourneys>(JOURNEY_COLLECTIONS.profiles, profileId);
@@ -161,7 +161,6 @@ export async function applyEventPage(
       const definition = await deps.definitions.version(stored.state.journeyId, stored.state.version);
       await applyStep(deps, work, definition, stored, input.input, now);
     }
-    current ??= await deps.definitions.current();
     for (const { definition, version } of current) {
       const data = entryData(definition, input, now);
       if (data === null) continue;

@@ -58,11 +58,18 @@ async function namesOfEveryVersion(storage: Storage, workspaceId: string): Promi
 
 /**
  * Whether any journey may react to events of this name: `true` for every name when the union
- * was never stored (nothing published yet, or only before it was kept).
+ * was never stored (nothing published yet, or only before it was kept), or when it lacks a name
+ * of a current version (published by a process that does not keep it, during a rolling upgrade).
  */
-export async function inputFilter(work: JourneyWorkingSet): Promise<(name: string) => boolean> {
+export async function inputFilter(
+  work: JourneyWorkingSet,
+  current: readonly { definition: JourneyDefinition }[],
+): Promise<(name: string) => boolean> {
   const stored = await work.get<InputNames>(JOURNEY_COLLECTIONS.inputs, INPUT_NAMES_KEY);
   if (!stored) return () => true;
   const names = new Set(stored.names);
-  return (name) => names.has(name);
+  const complete = current.every(({ definition }) =>
+    journeyInputNames(definition).every((name) => names.has(name)),
+  );
+  return complete ? (name) => names.has(name) : () => true;
 }

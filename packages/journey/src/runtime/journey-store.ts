@@ -198,6 +198,12 @@ export class JourneyWorkingSet {
    * schedules nothing and one committed calls once.
    */
   readonly webhooks = new Map<string, WebhookPayload>();
+  /**
+   * The outbox items of the messages the step sends (`channels.prepare`), committed with the step
+   * (their records go in as new documents through {@link set}): a step that is not committed has
+   * sent nothing.
+   */
+  readonly outbox: ScheduleWorkInput[] = [];
 
   constructor(
     readonly storage: Storage,
@@ -252,6 +258,18 @@ export class JourneyWorkingSet {
     return this.#profiles.get(profileId) ?? null;
   }
 
+  /**
+   * Queues a trait patch for the commit and shows it to later steps of this working set, so a step
+   * that branches on a trait an earlier step of the same batch set reads the new value, as it
+   * would one commit later.
+   */
+  patchTraits(profileId: string, set: Record<string, unknown>): void {
+    this.profiles.push({ op: 'patchTraits', profileId, set });
+    for (const [asked, cached] of this.#profiles) {
+      if (cached?.id === profileId) this.#profiles.set(asked, { ...cached, traits: { ...cached.traits, ...set } });
+    }
+  }
+
   /** Reads many profiles in one round trip for {@link profile}; merged ones are followed one by one. */
   async preloadProfiles(profileIds: Iterable<string>): Promise<void> {
     const missing = [...new Set(profileIds)].filter((id) => !this.#profiles.has(id));
@@ -301,6 +319,7 @@ export class JourneyWorkingSet {
       .map(([key]) => ({ queue: TIMER_QUEUE, key }));
     for (const [key, payload] of this.webhooks)
       schedule.push({ queue: WEBHOOK_QUEUE, key, payload, ifExists: 'keep' });
+    schedule.push(...this.outbox);
     return {
       documents,
       ...(schedule.length > 0 ? { schedule } : {}),

@@ -153,4 +153,22 @@ describe.each(storages)('routing events to journeys on %s storage', (_name, open
     await setup.settle();
     expect((await journeys.instancesOf('lan'))[0]).toMatchObject({ status: 'completed' });
   });
+
+  it('routes every event while the union lacks a current version’s names (a process that does not keep it published)', async () => {
+    setup = await embedded(open, { lan: {} });
+    const { journeys, storage, clock } = setup;
+    await journeys.publish(abandonedCart);
+    await setup.append(track('lan', clock.now(), 'Cart Updated', { cartId: 'c1', productName: 'Áo dài' }));
+    await setup.settle();
+    const stored = await storage.documents.get(WS, JOURNEY_COLLECTIONS.inputs, INPUT_NAMES_KEY);
+    await storage.documents.put(WS, {
+      collection: JOURNEY_COLLECTIONS.inputs,
+      key: INPUT_NAMES_KEY,
+      value: { names: ['Cart Updated'] },
+      expectedVersion: stored!.version,
+    });
+    await setup.append(track('lan', clock.now(), 'Order Completed', { cartId: 'c1' }));
+    await setup.settle();
+    expect((await journeys.instancesOf('lan'))[0]).toMatchObject({ status: 'completed' });
+  });
 });

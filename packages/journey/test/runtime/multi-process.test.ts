@@ -230,7 +230,7 @@ describe('journey workers on PostgreSQL', () => {
       clearTimeout(stop);
       if (!stopped) diedAfterSend += 1;
     }
-    // Some processes died between handing a message to the outbox and committing its step.
+    // Some processes died between rendering a message for a step and committing the step.
     expect(diedAfterSend).toBeGreaterThanOrEqual(1);
     // A live worker finishes once the dead ones' leases end.
     const dispatcher = channels.dispatcher({

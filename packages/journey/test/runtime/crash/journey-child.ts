@@ -7,8 +7,9 @@ import { createJourneys } from '../../../src/runtime';
 /*
  * A journey worker process on a shared PostgreSQL database: the event consumer, the timer worker
  * and an outbox dispatcher, on the real clock with short leases, until it is killed. With
- * `dieAfterSend: k` it SIGKILLs itself right after its k-th message was handed to the outbox and
- * before the step that sent it was committed: the window exactly-once effects must survive.
+ * `dieAfterSend: k` it SIGKILLs itself right after its k-th message was rendered for a step and
+ * before the step (which holds the message's outbox item) was committed: the window exactly-once
+ * effects must survive.
  */
 const { postgresUrl, workspaceId, gatewayUrl, token, dieAfterSend } = JSON.parse(
   process.argv[2] as string,
@@ -29,11 +30,11 @@ const real = createChannels({
 let sends = 0;
 const channels: Channels = {
   ...real,
-  async send(request) {
-    const receipt = await real.send(request);
+  async prepare(request) {
+    const prepared = await real.prepare(request);
     sends += 1;
     if (dieAfterSend !== null && sends >= dieAfterSend) process.kill(process.pid, 'SIGKILL');
-    return receipt;
+    return prepared;
   },
 };
 const quiet = () => {};
