@@ -12,6 +12,7 @@ import pg from 'pg';
 import type { Benchmark } from '../harness';
 import { perSecond, timeMs, timeSideBySide } from '../harness';
 import { countTransitions, visitInstances } from '../journey/read-instances';
+import { rowFloor } from '../journey/row-floor';
 import { settableClock } from '../journey/settable-clock';
 import { enterPeople, journeyRuntime, singleWait, WAIT_MS, waitChain } from '../journey/wait-chain';
 import { WORK_ITEMS } from '../work/work-cycle';
@@ -89,6 +90,29 @@ const stepsSqlite: Benchmark = {
   },
   async teardown() {
     rmSync(dir, { recursive: true, force: true });
+  },
+};
+
+const FLOOR_TRANSITIONS = 20_000;
+let floorDir = '';
+/**
+ * The floor under `journey.steps.sqlite`: the rows a transition writes, on cx's own schema, by bare
+ * better-sqlite3 with no runtime (see `rowFloor`). No peer: it says how far the runtime is from
+ * what its data model allows, and how far that is from the bare queue.
+ */
+const rowFloorSqlite: Benchmark = {
+  name: 'journey.row-floor.sqlite',
+  unit: 'transitions/s',
+  higherIsBetter: true,
+  async setup() {
+    floorDir = mkdtempSync(path.join(tmpdir(), 'cx-bench-floor-'));
+  },
+  async measure() {
+    const transitions = await rowFloor(path.join(floorDir, `floor-${run++}.db`), FLOOR_TRANSITIONS);
+    return { value: perSecond(FLOOR_TRANSITIONS, await timeMs(transitions)) };
+  },
+  async teardown() {
+    rmSync(floorDir, { recursive: true, force: true });
   },
 };
 
@@ -245,6 +269,7 @@ const memoryPerInstance: Benchmark = {
 export const benchmarks: Benchmark[] = [
   stepsMemory,
   stepsSqlite,
+  rowFloorSqlite,
   stepsPostgres,
   timerLateness,
   memoryPerInstance,
