@@ -266,7 +266,8 @@ export class JourneyWorkingSet {
   patchTraits(profileId: string, set: Record<string, unknown>): void {
     this.profiles.push({ op: 'patchTraits', profileId, set });
     for (const [asked, cached] of this.#profiles) {
-      if (cached?.id === profileId) this.#profiles.set(asked, { ...cached, traits: { ...cached.traits, ...set } });
+      if (cached?.id === profileId)
+        this.#profiles.set(asked, { ...cached, traits: { ...cached.traits, ...set } });
     }
   }
 

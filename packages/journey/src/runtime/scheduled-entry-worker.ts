@@ -1,16 +1,7 @@
-import {
-  type ClaimedWork,
-  type Clock,
-  createWorker,
-  type EventBus,
-  type IdleOptions,
-  isCxError,
-  type Worker,
-} from '@cx/core';
+import { type ClaimedWork, createWorker, isCxError, type Worker } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
 import { admit } from './admission';
-import { applyStep, type StepDependencies } from './apply-step';
-import type { DefinitionCache } from './definition-cache';
+import { applyStep } from './apply-step';
 import { admitEntries } from './enter-many';
 import type { ApiEntry } from './entry-inputs';
 import {
@@ -20,16 +11,10 @@ import {
   SCHEDULED_ENTRY_QUEUE,
   type ScheduledEntryPayload,
 } from './journey-store';
+import { type SteppingWorkerOptions, steppingWorkerSettings } from './stepping-worker-options';
 
 /** Options of {@link createScheduledEntryWorker}. */
-export interface ScheduledEntryWorkerOptions extends StepDependencies {
-  definitions: DefinitionCache;
-  clock: Clock;
-  leaseMs?: number;
-  bus?: EventBus;
-  idle?: IdleOptions;
-  onError: (error: unknown) => void;
-}
+export type ScheduledEntryWorkerOptions = SteppingWorkerOptions;
 
 /** Entries claimed and admitted together in one commit. */
 const ENTRY_BATCH = 200;
@@ -97,19 +82,8 @@ export function createScheduledEntryWorker(options: ScheduledEntryWorkerOptions)
   };
 
   return createWorker<ScheduledEntryPayload>({
-    storage,
-    workspaceId,
-    queue: SCHEDULED_ENTRY_QUEUE,
-    clock,
-    batchSize: ENTRY_BATCH,
-    concurrency: 10,
-    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    ...(options.bus ? { bus: options.bus } : {}),
-    ...(options.idle ? { idle: options.idle } : {}),
-    onError: (error) => {
-      // An entry whose lease was lost: its new holder admits it.
-      if (!isCxError(error, 'CONFLICT')) options.onError(error);
-    },
+    // An entry whose lease was lost: its new holder admits it.
+    ...steppingWorkerSettings(options, SCHEDULED_ENTRY_QUEUE, ENTRY_BATCH),
     batchHandler: async (items) => {
       const byJourney = new Map<string, Item[]>();
       for (const item of items) {

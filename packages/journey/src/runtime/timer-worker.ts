@@ -1,15 +1,7 @@
-import {
-  type ClaimedWork,
-  type Clock,
-  createWorker,
-  type EventBus,
-  type IdleOptions,
-  isCxError,
-  type Worker,
-} from '@cx/core';
-import { applyStep, type StepDependencies } from './apply-step';
-import type { DefinitionCache } from './definition-cache';
+import { type ClaimedWork, createWorker, isCxError, type Worker } from '@cx/core';
+import { applyStep } from './apply-step';
 import { JOURNEY_COLLECTIONS, JourneyWorkingSet, type StoredInstance, TIMER_QUEUE } from './journey-store';
+import { type SteppingWorkerOptions, steppingWorkerSettings } from './stepping-worker-options';
 
 /** A timer's payload: the node that set it and the due time it was set for. */
 export interface TimerPayload {
@@ -18,14 +10,7 @@ export interface TimerPayload {
 }
 
 /** Options of {@link createTimerWorker}. */
-export interface TimerWorkerOptions extends StepDependencies {
-  definitions: DefinitionCache;
-  clock: Clock;
-  leaseMs?: number;
-  bus?: EventBus;
-  idle?: IdleOptions;
-  onError: (error: unknown) => void;
-}
+export type TimerWorkerOptions = SteppingWorkerOptions;
 
 /** How many times a timer's step is stepped again after a `CONFLICT` before the lease's end decides. */
 const CONFLICT_RETRIES = 5;
@@ -56,19 +41,8 @@ export function createTimerWorker(options: TimerWorkerOptions): Worker {
   const timerInput = (item: ClaimedWork<TimerPayload>) =>
     ({ type: 'timer', node: item.payload.node, at: item.payload.at }) as const;
   return createWorker<TimerPayload>({
-    storage,
-    workspaceId,
-    queue: TIMER_QUEUE,
-    clock,
-    batchSize: TIMER_BATCH,
-    concurrency: 10,
-    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    ...(options.bus ? { bus: options.bus } : {}),
-    ...(options.idle ? { idle: options.idle } : {}),
-    onError: (error) => {
-      // A timer whose lease was lost or that was replaced: its new holder steps it.
-      if (!isCxError(error, 'CONFLICT')) options.onError(error);
-    },
+    // A timer whose lease was lost or that was replaced: its new holder steps it.
+    ...steppingWorkerSettings(options, TIMER_QUEUE, TIMER_BATCH),
     batchHandler: async (items) => {
       const work = new JourneyWorkingSet(storage, workspaceId);
       await work.preload(
