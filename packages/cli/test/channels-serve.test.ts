@@ -245,4 +245,33 @@ describe('cx serve --channels', () => {
     expect(code).toBe(EXIT.usage);
     expect(stderr).toContain('adapters[0].type');
   });
+
+  it('refuses a journey entered on a schedule without --segments, saying what to add', async () => {
+    const config = ws.file('schedule.channels.json', { adapters: [{ type: 'in-app' }] });
+    const journeysFile = ws.file('schedule.journeys.json', {
+      id: 'morning',
+      entry: { type: 'schedule', every: 'day', at: '09:00', segment: 'vip' },
+      start: 'done',
+      nodes: [{ type: 'exit', id: 'done' }],
+    });
+    let stderr = '';
+    const code = await runCli(
+      [
+        'serve',
+        '--storage',
+        `sqlite:${ws.db}`,
+        '--write-key',
+        'wk',
+        '--port',
+        '0',
+        '--channels',
+        config,
+        '--journeys',
+        journeysFile,
+      ],
+      { stdout: { write: () => {} }, stderr: { write: (text: string) => (stderr += text) }, env: ws.env },
+    );
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain('--segments');
+  });
 });

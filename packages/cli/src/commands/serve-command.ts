@@ -173,6 +173,12 @@ async function startMessaging(file: string, storage: Storage, workspaceId: strin
   };
 }
 
+/** Whether a journey definition (not yet validated) is entered on a schedule. */
+const enteredOnSchedule = (definition: unknown) =>
+  typeof definition === 'object' &&
+  definition !== null &&
+  (definition as { entry?: { type?: unknown } }).entry?.type === 'schedule';
+
 /**
  * Publishes the journeys of `--journeys` (a JSON file holding one definition or an array; a
  * version is made only when a definition changed since the last start) and starts their workers:
@@ -220,6 +226,11 @@ async function startJourneys(
       ),
   });
   for (const definition of Array.isArray(parsed) ? parsed : [parsed]) {
+    if (engine === undefined && enteredOnSchedule(definition)) {
+      throw new ConfigError(
+        `the journeys file ${file}: journey ${String((definition as { id?: unknown }).id)} is entered on a schedule, for the members of a segment: run cx serve with --segments`,
+      );
+    }
     try {
       const { id, version } = await journeys.publish(definition, { ifChanged: true });
       io.stdout.write(`cx serve: journey ${id} v${version}\n`);
