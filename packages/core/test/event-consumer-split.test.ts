@@ -43,7 +43,10 @@ describe('createEventConsumer with pages whose work is more than one commit take
       workspaceId: WS,
       name: 'test.too-much',
       handler: async (events) => ({
-        schedule: Array.from({ length: 1001 * events.length }, (_, n) => ({ queue: 'test.too-much', key: `k${n}` })),
+        schedule: Array.from({ length: 1001 * events.length }, (_, n) => ({
+          queue: 'test.too-much',
+          key: `k${n}`,
+        })),
       }),
     });
     const error = await consumer.poll().catch((thrown: unknown) => thrown);

@@ -25,7 +25,13 @@ describe('channels.prepare', () => {
   it('stores nothing until the caller commits; committed with the caller’s state, it is delivered once', async () => {
     local = await startLocalSmsGateway();
     const { storage, channels } = setup([
-      httpSms({ id: 'gateway', url: local.url, token: local.token, from: 'SHOP', webhookSecret: local.webhookSecret }),
+      httpSms({
+        id: 'gateway',
+        url: local.url,
+        token: local.token,
+        from: 'SHOP',
+        webhookSecret: local.webhookSecret,
+      }),
     ]);
     await person(storage, 'p1', { firstName: 'Lan', phone: '+84912345678' });
 
@@ -37,12 +43,18 @@ describe('channels.prepare', () => {
 
     await storage.commit(WS, {
       ...prepared.commit,
-      documents: [...prepared.commit.documents, { collection: 'app.orders', key: 'cart-1', value: { nudged: true } }],
+      documents: [
+        ...prepared.commit.documents,
+        { collection: 'app.orders', key: 'cart-1', value: { nudged: true } },
+      ],
     });
     expect(await channels.dispatcher().drain()).toBe(1);
     expect(local.delivered()).toEqual([prepared.messageId]);
     // The same id as `send` gives: a send of the same source, step and profile is a duplicate now.
-    expect(await channels.send(request('p1'))).toMatchObject({ messageId: prepared.messageId, duplicate: true });
+    expect(await channels.send(request('p1'))).toMatchObject({
+      messageId: prepared.messageId,
+      duplicate: true,
+    });
     expect(await channels.prepare(request('p1'))).toMatchObject({ duplicate: true, status: 'sent' });
   });
 
@@ -59,7 +71,9 @@ describe('channels.prepare', () => {
   it('validates like send: bad requests throw VALIDATION, a missing variable throws before anything', async () => {
     const { storage, channels } = setup([]);
     await person(storage, 'p1', { phone: '+84912345678' });
-    const bad = await channels.prepare({ ...request('p1'), channels: [] as never }).catch((thrown: unknown) => thrown);
+    const bad = await channels
+      .prepare({ ...request('p1'), channels: [] as never })
+      .catch((thrown: unknown) => thrown);
     expect(isCxError(bad, 'VALIDATION')).toBe(true);
     const missing = await channels.prepare(request('p1')).catch((thrown: unknown) => thrown);
     expect(isCxError(missing, 'VALIDATION')).toBe(true); // the template reads profile.traits.firstName

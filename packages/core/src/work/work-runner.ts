@@ -197,7 +197,8 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
     clearInterval(beat);
     if (completed) {
       // The handler committed itself: a commit it returns as well would be lost silently.
-      if (outcome) onError(new ConfigError(`worker ${queue}: a handler that calls context.commit must return nothing`));
+      if (outcome)
+        onError(new ConfigError(`worker ${queue}: a handler that calls context.commit must return nothing`));
       return;
     }
     if (outcome) {

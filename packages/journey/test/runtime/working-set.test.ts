@@ -9,7 +9,11 @@ describe('JourneyWorkingSet', () => {
     await storage.profiles.create('ws', { id: 'a', traits: { plan: 'free' } });
     await storage.profiles.create('ws', { id: 'b', traits: {} });
     await storage.profiles.merge('ws', { from: 'b', into: 'a' });
-    await storage.documents.put('ws', { collection: JOURNEY_COLLECTIONS.instances, key: 'i1', value: { n: 1 } });
+    await storage.documents.put('ws', {
+      collection: JOURNEY_COLLECTIONS.instances,
+      key: 'i1',
+      value: { n: 1 },
+    });
     const work = new JourneyWorkingSet(storage, 'ws');
     await work.preload(JOURNEY_COLLECTIONS.instances, ['i1', 'missing']);
     await work.preloadProfiles(['a', 'b', 'nobody']);
