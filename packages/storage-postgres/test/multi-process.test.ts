@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSUMER_CHECKPOINTS } from '@cx/core';
 import { makeEvents } from '@cx/core/testing';
@@ -54,12 +57,14 @@ describe('the work queue across processes on PostgreSQL', () => {
   it('two worker processes process every item exactly once', async () => {
     const { schema, storage } = await freshStorage();
     const keys = await scheduleItems(storage, 600);
-    // Both wait for the same moment after starting, so neither finishes before the other begins.
-    const startAt = Date.now() + 4000;
+    // Both wait until both have started, so neither finishes before the other begins.
+    const started = mkdtempSync(join(tmpdir(), 'cx-pg-mp-'));
+    const barrier = { dir: join(started, 'arrived'), parties: 2 };
     const [a, b] = await Promise.all([
-      child(schema, { role: 'queue', queue: Q, owner: 'a', startAt }),
-      child(schema, { role: 'queue', queue: Q, owner: 'b', startAt }),
+      child(schema, { role: 'queue', queue: Q, owner: 'a', barrier }),
+      child(schema, { role: 'queue', queue: Q, owner: 'b', barrier }),
     ]);
+    rmSync(started, { recursive: true, force: true });
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const done = [...reportedKeys(a.lines), ...reportedKeys(b.lines)];
     expect(done).toHaveLength(600);

@@ -57,9 +57,9 @@ async function processedDocuments(): Promise<number> {
 describe('the work queue across processes on one SQLite file', () => {
   it('two worker processes process every item exactly once', async () => {
     const keys = await scheduleItems(300);
-    // Both wait for the same moment after starting, so neither finishes before the other begins.
-    const startAt = Date.now() + 4000;
-    const [a, b] = await Promise.all([worker('a', { startAt }), worker('b', { startAt })]);
+    // Both wait until both have started, so neither finishes before the other begins.
+    const barrier = { dir: join(dir, 'started'), parties: 2 };
+    const [a, b] = await Promise.all([worker('a', { barrier }), worker('b', { barrier })]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const done = [...reportedKeys(a.lines), ...reportedKeys(b.lines)];
     expect(done).toHaveLength(300);

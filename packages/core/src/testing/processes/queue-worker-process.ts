@@ -11,8 +11,21 @@ export interface QueueWorkerProcessOptions {
   crashAfterClaims?: number;
   /** Epoch ms to wait for before the first claim, so that processes started together race. */
   startAt?: number;
+  /**
+   * Waits before the first claim until `parties` processes have arrived in `dir` (each writes a
+   * file named by its owner), so that processes started together race however slowly each starts.
+   */
+  barrier?: { dir: string; parties: number };
   /** Where each processed key is reported, as `done <key>`; default stdout. */
   report?: (line: string) => void;
+}
+
+/** Marks this process arrived in `dir`, then waits until `parties` have. */
+async function arriveAndWait(dir: string, owner: string, parties: number): Promise<void> {
+  const { mkdir, readdir, writeFile } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${dir}/${owner}`, '');
+  while ((await readdir(dir)).length < parties) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** The collection where {@link queueWorkerProcess} records each item it processed. */
@@ -32,6 +45,7 @@ export async function queueWorkerProcess(
   let claims = 0;
   const wait = (options.startAt ?? 0) - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (options.barrier) await arriveAndWait(options.barrier.dir, options.owner, options.barrier.parties);
   for (;;) {
     const items = await storage.work.claim(options.workspaceId, options.queue, {
       owner: options.owner,
