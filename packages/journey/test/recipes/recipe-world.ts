@@ -4,15 +4,7 @@ import { createInbox, inAppChannel } from '@cx/channels/in-app';
 import { httpSms } from '@cx/channels/sms';
 import { generateVapidKeys, webPush } from '@cx/channels/web-push';
 import { zaloZns } from '@cx/channels/zalo';
-import {
-  type CxEvent,
-  ManualClock,
-  memoryStorage,
-  normalizeEvent,
-  type Storage,
-  seededRandom,
-  withProfileId,
-} from '@cx/core';
+import { type CxEvent, ManualClock, memoryStorage, type Storage, seededRandom } from '@cx/core';
 import { type LocalSmtpServer, startLocalSmtpServer } from '../../../channels/test/email/local-smtp-server';
 import { type LocalSmsGateway, startLocalSmsGateway } from '../../../channels/test/sms/local-sms-gateway';
 import {
@@ -21,6 +13,9 @@ import {
 } from '../../../channels/test/web-push/support/local-push-service';
 import { type LocalZnsServer, startLocalZnsServer } from '../../../channels/test/zalo/local-zns-server';
 import { createJourneys, type Journeys } from '../../src/runtime';
+import { eventsOf, track } from '../runtime/runtime-fixtures';
+
+export { track };
 
 export const WS = 'shop';
 export const HOUR = 3_600_000;
@@ -138,49 +133,6 @@ export async function recipeWorld(start: string): Promise<RecipeWorld> {
       await storage.close();
     },
   };
-}
-
-let serial = 0;
-
-/** A track event of `profileId` at `at`, attributed as identity would attribute it. */
-export function track(
-  profileId: string,
-  at: number,
-  name: string,
-  properties: Record<string, unknown> = {},
-): CxEvent {
-  const event = normalizeEvent(
-    {
-      type: 'track',
-      event: name,
-      properties,
-      userId: `u-${profileId}`,
-      messageId: `recipe-${++serial}-${profileId}`,
-      timestamp: new Date(at).toISOString(),
-    },
-    { receivedAt: at },
-  );
-  return withProfileId(event, profileId);
-}
-
-/** A profile's track events whose name starts with `prefix`, oldest first. */
-export async function eventsOf(
-  storage: Storage,
-  profileId: string,
-  prefix: string,
-): Promise<{ name: string; at: string; properties: Record<string, unknown> }[]> {
-  const page = await storage.events.listByProfile(WS, { profileIds: [profileId], limit: 1000 });
-  return page.items.flatMap((event) =>
-    event.type === 'track' && event.event.startsWith(prefix)
-      ? [
-          {
-            name: event.event,
-            at: event.timestamp,
-            properties: (event.properties ?? {}) as Record<string, unknown>,
-          },
-        ]
-      : [],
-  );
 }
 
 /** The `Journey Entered`/`Exited` events of a profile, as `[name, journeyId, reason, outcomeId]`. */

@@ -195,15 +195,33 @@ export async function embedded(
   };
 }
 
-/** The names of the journey events on a profile, oldest first. */
+/** A profile's track events whose name starts with `prefix`, oldest first. */
+export async function eventsOf(
+  storage: Storage,
+  profileId: string,
+  prefix: string,
+): Promise<{ name: string; at: string; properties: Record<string, unknown> }[]> {
+  const page = await storage.events.listByProfile(WS, { profileIds: [profileId], limit: 1000 });
+  return page.items.flatMap((event) =>
+    event.type === 'track' && event.event.startsWith(prefix)
+      ? [
+          {
+            name: event.event,
+            at: event.timestamp,
+            properties: (event.properties ?? {}) as Record<string, unknown>,
+          },
+        ]
+      : [],
+  );
+}
+
+/** The journey events on a profile, oldest first. */
 export async function journeyEvents(
   storage: Storage,
   profileId: string,
 ): Promise<{ name: string; properties: Record<string, unknown> }[]> {
-  const page = await storage.events.listByProfile(WS, { profileIds: [profileId], limit: 1000 });
-  return page.items.flatMap((event) =>
-    event.type === 'track' && event.event.startsWith('Journey ')
-      ? [{ name: event.event, properties: event.properties as Record<string, unknown> }]
-      : [],
-  );
+  return (await eventsOf(storage, profileId, 'Journey ')).map(({ name, properties }) => ({
+    name,
+    properties,
+  }));
 }
