@@ -7,7 +7,7 @@ import { newId } from '../ids/ulid';
 import type { CommitInput } from '../ports/commit';
 import type { Storage } from '../ports/storage';
 import { parseQueueName } from '../ports/work-inputs';
-import type { ClaimedWork } from '../ports/work-queue';
+import type { ClaimedWork, WorkClaim } from '../ports/work-queue';
 import { isDeadLetter } from './dead-letter';
 import { createPollLoop, type IdleOptions } from './poll-loop';
 
@@ -151,6 +151,21 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
   const onError = options.onError ?? ((error: unknown) => console.error('cx worker:', error));
   let stopping = false;
 
+  /** Renews the leases of `claims` every `leaseMs / 2` of real time; returns what stops it. */
+  const renewWhileRunning = (claims: readonly WorkClaim[]) => {
+    if (options.heartbeat === false) return () => {};
+    const beat = setInterval(
+      () => {
+        // A renewal that fails means a lease is gone; the completion will say so.
+        Promise.all(claims.map((claim) => storage.work.extend(workspaceId, claim, { leaseMs }))).catch(() =>
+          clearInterval(beat),
+        );
+      },
+      Math.max(1, Math.floor(leaseMs / 2)),
+    );
+    return () => clearInterval(beat);
+  };
+
   const finish = async (item: ClaimedWork<P>) => {
     const claim = { queue: item.queue, key: item.key, token: item.token };
     let completed = false;
@@ -165,20 +180,11 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       },
     };
     let outcome: Awaited<ReturnType<WorkHandler<P>>>;
-    const beat =
-      options.heartbeat === false
-        ? undefined
-        : setInterval(
-            () => {
-              // A renewal that fails means the lease is gone; the completion will say so.
-              context.extend(leaseMs).catch(() => clearInterval(beat));
-            },
-            Math.max(1, Math.floor(leaseMs / 2)),
-          );
+    const stopRenewing = renewWhileRunning([claim]);
     try {
       outcome = await handler(item, context);
     } catch (error) {
-      clearInterval(beat);
+      stopRenewing();
       const message = isDeadLetter(error)
         ? error.message
         : error instanceof Error
@@ -194,7 +200,7 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       }
       return;
     }
-    clearInterval(beat);
+    stopRenewing();
     if (completed) {
       // The handler committed itself: a commit it returns as well would be lost silently.
       if (outcome)
@@ -231,17 +237,7 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
     if (!options.batchHandler || items.length < 2 || stopping) return false;
     const claims = items.map((item) => ({ queue: item.queue, key: item.key, token: item.token }));
     // The batch holds every lease while it runs, as the per-item path does for its item.
-    const beat =
-      options.heartbeat === false
-        ? undefined
-        : setInterval(
-            () => {
-              Promise.all(claims.map((claim) => storage.work.extend(workspaceId, claim, { leaseMs }))).catch(
-                () => clearInterval(beat),
-              );
-            },
-            Math.max(1, Math.floor(leaseMs / 2)),
-          );
+    const stopRenewing = renewWhileRunning(claims);
     try {
       const commit = await options.batchHandler(items);
       await storage.commit(workspaceId, { ...commit, complete: [...(commit.complete ?? []), ...claims] });
@@ -250,7 +246,7 @@ export function createWorker<P = unknown>(options: WorkerOptions<P>): Worker {
       // Nothing was stored: each item's own handler decides, retries and reports.
       return false;
     } finally {
-      clearInterval(beat);
+      stopRenewing();
     }
   };
 
