@@ -56,6 +56,17 @@ async function namesOfEveryVersion(storage: Storage, workspaceId: string): Promi
   return [...names];
 }
 
+/** Published versions never change: their input names are computed once, not at every page. */
+const namesByDefinition = new WeakMap<JourneyDefinition, readonly string[]>();
+function inputNamesOf(definition: JourneyDefinition): readonly string[] {
+  let names = namesByDefinition.get(definition);
+  if (!names) {
+    names = journeyInputNames(definition);
+    namesByDefinition.set(definition, names);
+  }
+  return names;
+}
+
 /**
  * Whether any journey may react to events of this name: `true` for every name when the union
  * was never stored (nothing published yet, or only before it was kept), or when it lacks a name
@@ -69,7 +80,7 @@ export async function inputFilter(
   if (!stored) return () => true;
   const names = new Set(stored.names);
   const complete = current.every(({ definition }) =>
-    journeyInputNames(definition).every((name) => names.has(name)),
+    inputNamesOf(definition).every((name) => names.has(name)),
   );
   return complete ? (name) => names.has(name) : () => true;
 }

@@ -161,6 +161,9 @@ export const instanceId = (journeyId: string, version: number, profileId: string
 /** The key prefix of a version's instances. */
 export const versionPrefix = (journeyId: string, version: number) => `${journeyId}@${version}/`;
 
+/** Where the working set keeps a document: collection and key. */
+const address = (collection: string, key: string) => `${collection}\u0000${key}`;
+
 interface Entry {
   collection: string;
   key: string;
@@ -212,14 +215,17 @@ export class JourneyWorkingSet {
 
   /** A document's value as this working set sees it (its own writes included), or `undefined`. */
   async get<T>(collection: string, key: string): Promise<T | undefined> {
-    const id = `${collection}\u0000${key}`;
-    let entry = this.#documents.get(id);
-    if (!entry) {
-      const stored = await this.storage.documents.get<T>(this.workspaceId, collection, key);
-      entry = { collection, key, version: stored?.version ?? 0, value: stored?.value, dirty: false };
-      this.#documents.set(id, entry);
-    }
+    const entry =
+      this.#documents.get(address(collection, key)) ??
+      this.#remember(collection, key, await this.storage.documents.get<T>(this.workspaceId, collection, key));
     return entry.value as T | undefined;
+  }
+
+  /** Keeps what was read of a document (`null`: absent), with the version the commit will check. */
+  #remember(collection: string, key: string, stored: StoredDocument | null | undefined): Entry {
+    const entry = { collection, key, version: stored?.version ?? 0, value: stored?.value, dirty: false };
+    this.#documents.set(address(collection, key), entry);
+    return entry;
   }
 
   /**
@@ -227,20 +233,11 @@ export class JourneyWorkingSet {
    * nothing: a batch of timers or a page of events reads its instances and indexes this way.
    */
   async preload(collection: string, keys: Iterable<string>): Promise<void> {
-    const missing = [...new Set(keys)].filter((key) => !this.#documents.has(`${collection}\u0000${key}`));
+    const missing = [...new Set(keys)].filter((key) => !this.#documents.has(address(collection, key)));
     if (missing.length === 0) return;
     const found = await this.storage.documents.getMany(this.workspaceId, collection, missing);
     const byKey = new Map(found.map((document) => [document.key, document]));
-    for (const key of missing) {
-      const stored = byKey.get(key);
-      this.#documents.set(`${collection}\u0000${key}`, {
-        collection,
-        key,
-        version: stored?.version ?? 0,
-        value: stored?.value,
-        dirty: false,
-      });
-    }
+    for (const key of missing) this.#remember(collection, key, byKey.get(key));
   }
 
   /**
@@ -286,12 +283,9 @@ export class JourneyWorkingSet {
 
   /** Writes a document read before with {@link get} (or new: then it must not exist yet). */
   set<T>(collection: string, key: string, value: T): void {
-    const id = `${collection}\u0000${key}`;
-    const entry = this.#documents.get(id);
-    if (entry) {
-      entry.value = value;
-      entry.dirty = true;
-    } else this.#documents.set(id, { collection, key, version: 0, value, dirty: true });
+    const entry = this.#documents.get(address(collection, key)) ?? this.#remember(collection, key, null);
+    entry.value = value;
+    entry.dirty = true;
   }
 
   /** Everything gathered, as one commit. */

@@ -49,17 +49,15 @@ export function createTimerWorker(options: TimerWorkerOptions): Worker {
         JOURNEY_COLLECTIONS.instances,
         items.map((item) => item.key),
       );
-      const instances: StoredInstance[] = [];
+      const due: { item: ClaimedWork<TimerPayload>; stored: StoredInstance }[] = [];
       for (const item of items) {
         const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, item.key);
-        if (stored) instances.push(stored);
+        if (stored) due.push({ item, stored }); // a gone instance: its timer has nothing to do
       }
-      const people = instances.map((stored) => stored.state.profileId);
+      const people = due.map(({ stored }) => stored.state.profileId);
       await Promise.all([work.preloadProfiles(people), work.preload(JOURNEY_COLLECTIONS.profiles, people)]);
       const now = clock.now();
-      for (const item of items) {
-        const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, item.key);
-        if (!stored) continue; // the instance is gone: the timer has nothing to do
+      for (const { item, stored } of due) {
         const definition = await options.definitions.version(stored.state.journeyId, stored.state.version);
         await applyStep(options, work, definition, stored, timerInput(item), now);
       }
