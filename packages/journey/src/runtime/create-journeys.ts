@@ -277,11 +277,7 @@ export function createJourneys(options: JourneysOptions): Journeys {
   const scheduledEntries = createScheduledEntryWorker({ ...deps, definitions, clock, onError, ...shared });
 
   const currentVersion = async (journeyId: string) => {
-    const current = await storage.documents.get<CurrentVersion>(
-      workspaceId,
-      JOURNEY_COLLECTIONS.current,
-      journeyId,
-    );
+    const current = await definitions.currentOf(journeyId);
     if (!current) throw new NotFoundError(`journey ${journeyId} was never published`);
     return current;
   };
@@ -289,12 +285,11 @@ export function createJourneys(options: JourneysOptions): Journeys {
   /** The current version of a journey people enter through the API. */
   const apiJourney = async (journeyId: string) => {
     const current = await currentVersion(journeyId);
-    const definition = await definitions.version(journeyId, current.value.version);
-    if (definition.entry.type !== 'api')
+    if (current.definition.entry.type !== 'api')
       throw new ConfigError(
-        `journey ${journeyId} is entered by ${definition.entry.type}, not through the API`,
+        `journey ${journeyId} is entered by ${current.definition.entry.type}, not through the API`,
       );
-    return { current, definition };
+    return current;
   };
 
   const journeys: Journeys = {
@@ -305,13 +300,7 @@ export function createJourneys(options: JourneysOptions): Journeys {
         throw new ConfigError(
           `journey ${definition.id} is entered on a schedule: pass segmentMembers to createJourneys to publish it`,
         );
-      const migrate = await checkMigration(
-        definitions,
-        storage,
-        workspaceId,
-        definition,
-        publishOptions.migrate,
-      );
+      const migrate = await checkMigration(definitions, definition, publishOptions.migrate);
       for (let attempt = 0; ; attempt++) {
         const current = await storage.documents.get<CurrentVersion>(
           workspaceId,
@@ -374,11 +363,11 @@ export function createJourneys(options: JourneysOptions): Journeys {
 
     async enter(journeyId, profileId, data = {}) {
       parseEnter(journeyId, profileId, data);
-      const { current, definition } = await apiJourney(journeyId);
+      const { version, definition } = await apiJourney(journeyId);
       for (let attempt = 0; ; attempt++) {
         const work = new JourneyWorkingSet(storage, workspaceId);
         const now = clock.now();
-        const decision = await admit(work, definition, current.value.version, profileId, data, now);
+        const decision = await admit(work, definition, version, profileId, data, now);
         if ('refused' in decision) return { entered: false, reason: decision.refused };
         const stepped = await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now);
         try {
@@ -393,16 +382,9 @@ export function createJourneys(options: JourneysOptions): Journeys {
 
     async enterMany(journeyId, entries) {
       const parsed = parseEnterMany(journeyId, entries);
-      const { current, definition } = await apiJourney(journeyId);
+      const { version, definition } = await apiJourney(journeyId);
       const work = new JourneyWorkingSet(storage, workspaceId);
-      const outcomes = await admitEntries(
-        deps,
-        work,
-        definition,
-        current.value.version,
-        parsed.entries,
-        clock.now(),
-      );
+      const outcomes = await admitEntries(deps, work, definition, version, parsed.entries, clock.now());
       try {
         await storage.commit(workspaceId, work.toCommit());
       } catch (error) {
@@ -451,12 +433,12 @@ export function createJourneys(options: JourneysOptions): Journeys {
     },
 
     async stats(journeyId, version) {
-      const number = version ?? (await currentVersion(journeyId)).value.version;
+      const number = version ?? (await currentVersion(journeyId)).version;
       return journeyStats(storage, workspaceId, await definitions.version(journeyId, number), number);
     },
 
     async membersAt(journeyId, node, query = {}) {
-      const number = query.version ?? (await currentVersion(journeyId)).value.version;
+      const number = query.version ?? (await currentVersion(journeyId)).version;
       return nodeMembers(storage, workspaceId, journeyId, number, node, query);
     },
 

@@ -14,6 +14,8 @@ export interface DefinitionCache {
   version(journeyId: string, version: number): Promise<JourneyDefinition>;
   /** The current version of every journey (one list read; the definitions come from the cache). */
   current(): Promise<LoadedVersion[]>;
+  /** One journey's current version (its pointer read now, the definition from the cache), or `null`. */
+  currentOf(journeyId: string): Promise<LoadedVersion | null>;
 }
 
 /**
@@ -46,6 +48,15 @@ export function definitionCache(storage: Storage, workspaceId: string): Definiti
   };
   return {
     version,
+    async currentOf(journeyId) {
+      const current = await storage.documents.get<CurrentVersion>(
+        workspaceId,
+        JOURNEY_COLLECTIONS.current,
+        journeyId,
+      );
+      if (!current) return null;
+      return { definition: await version(journeyId, current.value.version), version: current.value.version };
+    },
     async current() {
       const loaded: LoadedVersion[] = [];
       let cursor: string | null = null;

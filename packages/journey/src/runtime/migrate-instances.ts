@@ -1,4 +1,4 @@
-import { isCxError, parseOrThrow, type Storage, ValidationError, type ValidationIssue } from '@cx/core';
+import { isCxError, parseOrThrow, ValidationError, type ValidationIssue } from '@cx/core';
 import { z } from 'zod';
 import type { JourneyDefinition } from '../definition/journey-types';
 import { startInstance } from '../engine/start-instance';
@@ -6,7 +6,6 @@ import type { InstanceState } from '../engine/step-types';
 import { applyStep, type StepDependencies } from './apply-step';
 import type { DefinitionCache } from './definition-cache';
 import {
-  type CurrentVersion,
   instanceId,
   JOURNEY_COLLECTIONS,
   JourneyWorkingSet,
@@ -58,25 +57,19 @@ const ended = (state: InstanceState) => state.status === 'completed' || state.st
  * @throws `ValidationError` listing every problem.
  * @example
  * ```ts
- * const migrate = await checkMigration(definitions, storage, 'acme', definition, { map: { 'wait-1': 'wait-2' } });
+ * const migrate = await checkMigration(definitions, definition, { map: { 'wait-1': 'wait-2' } });
  * ```
  */
 export async function checkMigration(
   definitions: DefinitionCache,
-  storage: Storage,
-  workspaceId: string,
   definition: JourneyDefinition,
   migrate: unknown,
 ): Promise<'keep' | 'exit' | MigrationMap | undefined> {
   const parsed = parseOrThrow(z.object({ migrate: migrateSchema }), { migrate }, 'publish options').migrate;
   if (typeof parsed !== 'object') return parsed;
-  const current = await storage.documents.get<CurrentVersion>(
-    workspaceId,
-    JOURNEY_COLLECTIONS.current,
-    definition.id,
-  );
+  const current = await definitions.currentOf(definition.id);
   const earlierNodes = new Set<string>();
-  for (let version = 1; version <= (current?.value.version ?? 0); version++) {
+  for (let version = 1; version <= (current?.version ?? 0); version++) {
     for (const node of (await definitions.version(definition.id, version)).nodes) earlierNodes.add(node.id);
   }
   const newNodes = new Set(definition.nodes.map((node) => node.id));

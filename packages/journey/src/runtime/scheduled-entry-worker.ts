@@ -4,13 +4,7 @@ import { admit } from './admission';
 import { applyStep } from './apply-step';
 import { admitEntries } from './enter-many';
 import type { ApiEntry } from './entry-inputs';
-import {
-  type CurrentVersion,
-  JOURNEY_COLLECTIONS,
-  JourneyWorkingSet,
-  SCHEDULED_ENTRY_QUEUE,
-  type ScheduledEntryPayload,
-} from './journey-store';
+import { JourneyWorkingSet, SCHEDULED_ENTRY_QUEUE, type ScheduledEntryPayload } from './journey-store';
 import { type SteppingWorkerOptions, steppingWorkerSettings } from './stepping-worker-options';
 
 /** Options of {@link createScheduledEntryWorker}. */
@@ -55,15 +49,9 @@ export function createScheduledEntryWorker(options: ScheduledEntryWorkerOptions)
   const { storage, workspaceId, clock } = options;
 
   const target = async (journeyId: string): Promise<ScheduleTarget | null> => {
-    const current = await storage.documents.get<CurrentVersion>(
-      workspaceId,
-      JOURNEY_COLLECTIONS.current,
-      journeyId,
-    );
-    if (!current) return null;
-    const definition = await options.definitions.version(journeyId, current.value.version);
-    if (definition.entry.type !== 'schedule') return null;
-    return { definition: definition as ScheduleTarget['definition'], version: current.value.version };
+    const current = await options.definitions.currentOf(journeyId);
+    if (current?.definition.entry.type !== 'schedule') return null;
+    return { definition: current.definition as ScheduleTarget['definition'], version: current.version };
   };
 
   /** The entries of `items` whose people are still in the journey's segment. */
