@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JourneyDefinition } from '../../src/definition/journey-types';
 import { createJourneys, type JourneyInstance } from '../../src/runtime';
-import { type LocalSmsGateway, startLocalSmsGateway } from './local-sms-gateway';
+import { type LocalSmsGateway, startLocalSmsGateway } from '../../../channels/test/sms/local-sms-gateway';
 import { track } from './runtime-fixtures';
 
 /*
@@ -205,7 +205,7 @@ describe('journey workers on PostgreSQL', () => {
       storage,
       workspaceId,
       instances,
-      requests.map((request) => request.key),
+      requests.map((request) => request.idempotencyKey ?? ''),
     );
   }, 120_000);
 
