@@ -7,9 +7,9 @@ import type { Storage } from '@cx/core';
 import { migrate, postgresStorage } from '@cx/storage-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalSmsGateway, startLocalSmsGateway } from '../../../channels/test/sms/local-sms-gateway';
 import type { JourneyDefinition } from '../../src/definition/journey-types';
 import { createJourneys, type JourneyInstance } from '../../src/runtime';
-import { type LocalSmsGateway, startLocalSmsGateway } from '../../../channels/test/sms/local-sms-gateway';
 import { track } from './runtime-fixtures';
 
 /*
