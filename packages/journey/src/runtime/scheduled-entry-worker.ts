@@ -1,20 +1,15 @@
-import { type ClaimedWork, createWorker, isCxError, type Worker } from '@cx/core';
+import { type ClaimedWork, createWorker, type Worker } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
-import { admit } from './admission';
-import { applyStep } from './apply-step';
 import { admitEntries } from './enter-many';
 import type { ApiEntry } from './entry-inputs';
 import { JourneyWorkingSet, SCHEDULED_ENTRY_QUEUE, type ScheduledEntryPayload } from './journey-store';
-import { type SteppingWorkerOptions, steppingWorkerSettings } from './stepping-worker-options';
+import { type SteppingWorkerOptions, stepAlone, steppingWorkerSettings } from './stepping-worker-options';
 
 /** Options of {@link createScheduledEntryWorker}. */
 export type ScheduledEntryWorkerOptions = SteppingWorkerOptions;
 
 /** Entries claimed and admitted together in one commit. */
 const ENTRY_BATCH = 200;
-
-/** How many times an entry is admitted again after a `CONFLICT` before the lease's end decides. */
-const CONFLICT_RETRIES = 5;
 
 type Item = ClaimedWork<ScheduledEntryPayload>;
 
@@ -89,34 +84,22 @@ export function createScheduledEntryWorker(options: ScheduledEntryWorkerOptions)
       }
       return work.toCommit();
     },
-    handler: async (item, context) => {
-      for (let attempt = 0; ; attempt++) {
+    handler: (item, context) =>
+      stepAlone(options, item, context, async (work) => {
         const journey = await target(item.payload.journeyId);
-        if (!journey) return;
-        const [entry] = await eligible(journey, [item]);
-        if (!entry) return;
-        const work = new JourneyWorkingSet(storage, workspaceId);
-        const now = clock.now();
-        const decision = await admit(
+        if (!journey) return false;
+        const entries = await eligible(journey, [item]);
+        if (entries.length === 0) return false;
+        const [outcome] = await admitEntries(
+          options,
           work,
           journey.definition,
           journey.version,
-          entry.profileId,
-          entry.data ?? {},
-          now,
+          entries,
+          clock.now(),
         );
-        if ('refused' in decision) return;
-        await applyStep(options, work, journey.definition, decision.admitted, { type: 'enter' }, now);
-        try {
-          await context.commit(work.toCommit());
-          return;
-        } catch (error) {
-          // Another writer changed the person's index: decide again from what is stored.
-          if (!isCxError(error, 'CONFLICT') || attempt >= CONFLICT_RETRIES) throw error;
-          const stored = await storage.work.get(workspaceId, item.queue, item.key);
-          if (stored?.token !== item.token || stored.state !== 'claimed') return;
-        }
-      }
-    },
+        // Refused (re-entry rule, cap): the item completes with nothing entered.
+        return outcome !== undefined && 'admitted' in outcome;
+      }),
   });
 }

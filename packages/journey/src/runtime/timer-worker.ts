@@ -1,7 +1,7 @@
-import { type ClaimedWork, createWorker, isCxError, type Worker } from '@cx/core';
+import { type ClaimedWork, createWorker, type Worker } from '@cx/core';
 import { applyStep } from './apply-step';
 import { JOURNEY_COLLECTIONS, JourneyWorkingSet, type StoredInstance, TIMER_QUEUE } from './journey-store';
-import { type SteppingWorkerOptions, steppingWorkerSettings } from './stepping-worker-options';
+import { type SteppingWorkerOptions, stepAlone, steppingWorkerSettings } from './stepping-worker-options';
 
 /** A timer's payload: the node that set it and the due time it was set for. */
 export interface TimerPayload {
@@ -11,9 +11,6 @@ export interface TimerPayload {
 
 /** Options of {@link createTimerWorker}. */
 export type TimerWorkerOptions = SteppingWorkerOptions;
-
-/** How many times a timer's step is stepped again after a `CONFLICT` before the lease's end decides. */
-const CONFLICT_RETRIES = 5;
 
 /** Timers claimed and stepped together in one commit. */
 const TIMER_BATCH = 200;
@@ -63,23 +60,14 @@ export function createTimerWorker(options: TimerWorkerOptions): Worker {
       }
       return work.toCommit();
     },
-    handler: async (item, context) => {
-      for (let attempt = 0; ; attempt++) {
-        const work = new JourneyWorkingSet(storage, workspaceId);
+    handler: (item, context) =>
+      // A timer whose lease is lost (or that was replaced) is its new holder's to step.
+      stepAlone(options, item, context, async (work) => {
         const stored = await work.get<StoredInstance>(JOURNEY_COLLECTIONS.instances, item.key);
-        if (!stored) return; // the instance is gone: the timer has nothing to do
+        if (!stored) return false; // the instance is gone: the timer has nothing to do
         const definition = await options.definitions.version(stored.state.journeyId, stored.state.version);
         await applyStep(options, work, definition, stored, timerInput(item), clock.now());
-        try {
-          await context.commit(work.toCommit());
-          return;
-        } catch (error) {
-          if (!isCxError(error, 'CONFLICT') || attempt >= CONFLICT_RETRIES) throw error;
-          const now = await storage.work.get(workspaceId, item.queue, item.key);
-          // The lease is lost (or the timer was replaced): its new holder steps it, not us.
-          if (now?.token !== item.token || now.state !== 'claimed') return;
-        }
-      }
-    },
+        return true;
+      }),
   });
 }
