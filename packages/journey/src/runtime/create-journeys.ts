@@ -15,10 +15,10 @@ import {
 import { parseJourney } from '../definition/define-journey';
 import type { JourneyDefinition } from '../definition/journey-types';
 import type { InstanceState } from '../engine/step-types';
-import { type AdmissionRefusal, admit } from './admission';
-import { applyStep, type StepDependencies } from './apply-step';
+import type { AdmissionRefusal } from './admission';
+import type { StepDependencies } from './apply-step';
 import { definitionCache } from './definition-cache';
-import { admitEntries } from './enter-many';
+import { admitEntries, admitEntry, type EntryOutcome } from './enter-many';
 import { type ApiEntry, parseEnter, parseEnterMany } from './entry-inputs';
 import { applyEventPage } from './event-inputs';
 import { inputNamesWrite } from './input-routing';
@@ -195,6 +195,11 @@ const toInstance = (stored: StoredInstance): JourneyInstance => ({
   failures: stored.failures,
 });
 
+const toEnterResult = (outcome: EntryOutcome): EnterResult =>
+  'refused' in outcome
+    ? { entered: false, reason: outcome.refused }
+    : { entered: true, instance: toInstance(outcome.admitted) };
+
 /**
  * The durable journey runtime: an event-log consumer (`journey.events`) admits people into
  * journeys and feeds their events, segment changes and message results to their instances; a
@@ -366,13 +371,11 @@ export function createJourneys(options: JourneysOptions): Journeys {
       const { version, definition } = await apiJourney(journeyId);
       for (let attempt = 0; ; attempt++) {
         const work = new JourneyWorkingSet(storage, workspaceId);
-        const now = clock.now();
-        const decision = await admit(work, definition, version, profileId, data, now);
-        if ('refused' in decision) return { entered: false, reason: decision.refused };
-        const stepped = await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now);
+        const outcome = await admitEntry(deps, work, definition, version, { profileId, data }, clock.now());
+        if ('refused' in outcome) return toEnterResult(outcome);
         try {
           await storage.commit(workspaceId, work.toCommit());
-          return { entered: true, instance: toInstance(stepped) };
+          return toEnterResult(outcome);
         } catch (error) {
           // Another writer changed the person's index: decide again from what is stored.
           if (!isCxError(error, 'CONFLICT') || attempt >= 10) throw error;
@@ -396,11 +399,7 @@ export function createJourneys(options: JourneysOptions): Journeys {
           one.push(await journeys.enter(journeyId, entry.profileId, entry.data));
         return one;
       }
-      return outcomes.map((outcome) =>
-        'refused' in outcome
-          ? { entered: false, reason: outcome.refused }
-          : { entered: true, instance: toInstance(outcome.admitted) },
-      );
+      return outcomes.map(toEnterResult);
     },
 
     async instance(id) {

@@ -31,13 +31,20 @@ export async function admitEntries(
   const people = entries.map((entry) => entry.profileId);
   await Promise.all([work.preload(JOURNEY_COLLECTIONS.profiles, people), work.preloadProfiles(people)]);
   const outcomes: EntryOutcome[] = [];
-  for (const entry of entries) {
-    const decision = await admit(work, definition, version, entry.profileId, entry.data ?? {}, now);
-    if ('refused' in decision) outcomes.push(decision);
-    else
-      outcomes.push({
-        admitted: await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now),
-      });
-  }
+  for (const entry of entries) outcomes.push(await admitEntry(deps, work, definition, version, entry, now));
   return outcomes;
+}
+
+/** Admits one person by the journey's re-entry rule and cap and, when admitted, steps `enter`, into `work`. */
+export async function admitEntry(
+  deps: StepDependencies,
+  work: JourneyWorkingSet,
+  definition: JourneyDefinition,
+  version: number,
+  entry: ApiEntry,
+  now: number,
+): Promise<EntryOutcome> {
+  const decision = await admit(work, definition, version, entry.profileId, entry.data ?? {}, now);
+  if ('refused' in decision) return decision;
+  return { admitted: await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now) };
 }

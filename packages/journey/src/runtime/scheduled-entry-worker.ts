@@ -1,6 +1,6 @@
 import { type ClaimedWork, createWorker, type Worker } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
-import { admitEntries } from './enter-many';
+import { admitEntries, admitEntry } from './enter-many';
 import type { ApiEntry } from './entry-inputs';
 import { JourneyWorkingSet, SCHEDULED_ENTRY_QUEUE, type ScheduledEntryPayload } from './journey-store';
 import { type SteppingWorkerOptions, stepAlone, steppingWorkerSettings } from './stepping-worker-options';
@@ -88,18 +88,18 @@ export function createScheduledEntryWorker(options: ScheduledEntryWorkerOptions)
       stepAlone(options, item, context, async (work) => {
         const journey = await target(item.payload.journeyId);
         if (!journey) return false;
-        const entries = await eligible(journey, [item]);
-        if (entries.length === 0) return false;
-        const [outcome] = await admitEntries(
+        const [entry] = await eligible(journey, [item]);
+        if (!entry) return false;
+        const outcome = await admitEntry(
           options,
           work,
           journey.definition,
           journey.version,
-          entries,
+          entry,
           clock.now(),
         );
         // Refused (re-entry rule, cap): the item completes with nothing entered.
-        return outcome !== undefined && 'admitted' in outcome;
+        return 'admitted' in outcome;
       }),
   });
 }
