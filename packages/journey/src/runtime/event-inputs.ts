@@ -2,9 +2,9 @@ import type { CommitInput, CxEvent } from '@cx/core';
 import type { JourneyDefinition } from '../definition/journey-types';
 import { testCondition } from '../engine/match-condition';
 import type { StepInput } from '../engine/step-types';
-import { admit } from './admission';
 import { applyStep, type StepDependencies } from './apply-step';
 import type { DefinitionCache } from './definition-cache';
+import { admitEntry } from './enter-many';
 import { inputFilter } from './input-routing';
 import {
   JOURNEY_COLLECTIONS,
@@ -164,9 +164,7 @@ export async function applyEventPage(
     for (const { definition, version } of current) {
       const data = entryData(definition, input, now);
       if (data === null) continue;
-      const decision = await admit(work, definition, version, profileId, data, now);
-      if ('admitted' in decision)
-        await applyStep(deps, work, definition, decision.admitted, { type: 'enter' }, now);
+      await admitEntry(deps, work, definition, version, { profileId, data }, now);
     }
   }
   return work.toCommit();
